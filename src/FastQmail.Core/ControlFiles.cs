@@ -1,0 +1,85 @@
+using System.Text;
+
+namespace FastQmail.Core;
+
+/// <summary>
+/// Reads QMAILHOME/control/* with qmail's rules (control.c): single values use the first line with trailing
+/// spaces and tabs stripped; integers take the leading digits of that line (none = "not present");
+/// lists skip blank lines and <c>#</c> comments. A missing file gives the default; any other read
+/// error throws <see cref="IOException"/> so the caller can fail temporarily, as qmail does.
+/// </summary>
+public sealed class ControlFiles(string home)
+{
+    public string Home { get; } = home;
+    public string Directory => Path.Combine(Home, "control");
+
+    public string PathOf(string name) => Path.Combine(Directory, name);
+
+    /// <summary>The whole file, or null when it does not exist.</summary>
+    public byte[]? ReadBytes(string name)
+    {
+        try { return File.ReadAllBytes(PathOf(name)); }
+        catch (FileNotFoundException) { return null; }
+        catch (DirectoryNotFoundException) { return null; }
+    }
+
+    /// <summary>First line, trailing whitespace stripped; null when the file is missing.</summary>
+    public string? ReadLine(string name)
+    {
+        byte[]? bytes = ReadBytes(name);
+        if (bytes is null) return null;
+        ReadOnlySpan<byte> s = bytes;
+        int lf = s.IndexOf((byte)'\n');
+        if (lf >= 0) s = s[..lf];
+        return Encoding.UTF8.GetString(TrimEnd(s));
+    }
+
+    /// <summary>First line's leading decimal digits, or <paramref name="fallback"/> when missing or not numeric.</summary>
+    public long ReadInt(string name, long fallback)
+    {
+        string? line = ReadLine(name);
+        if (line is null) return fallback;
+        long value = 0;
+        int digits = 0;
+        foreach (char c in line)
+        {
+            if (c < '0' || c > '9') break;
+            if (value > (long.MaxValue - 9) / 10) break;
+            value = value * 10 + (c - '0');
+            digits++;
+        }
+        return digits == 0 ? fallback : value;
+    }
+
+    /// <summary>Entries of a list file (blank and <c>#</c> lines skipped); null when the file is missing.</summary>
+    public List<string>? ReadList(string name)
+    {
+        byte[]? bytes = ReadBytes(name);
+        if (bytes is null) return null;
+        var list = new List<string>();
+        ReadOnlySpan<byte> rest = bytes;
+        while (!rest.IsEmpty)
+        {
+            int lf = rest.IndexOf((byte)'\n');
+            ReadOnlySpan<byte> line = lf >= 0 ? rest[..lf] : rest;
+            rest = lf >= 0 ? rest[(lf + 1)..] : default;
+            line = TrimEnd(line);
+            if (line.IsEmpty || line[0] == (byte)'#') continue;
+            list.Add(Encoding.UTF8.GetString(line));
+        }
+        return list;
+    }
+
+    /// <summary>control/me, or null. Many controls default to it.</summary>
+    public string? Me => ReadLine("me");
+
+    /// <summary>A host-name control: the file, else <c>me</c>, else <paramref name="literal"/> (qmail's "me / x" rule).</summary>
+    public string ReadHost(string name, string literal) => ReadLine(name) ?? Me ?? literal;
+
+    private static ReadOnlySpan<byte> TrimEnd(ReadOnlySpan<byte> s)
+    {
+        int n = s.Length;
+        while (n > 0 && (s[n - 1] == (byte)' ' || s[n - 1] == (byte)'\t' || s[n - 1] == (byte)'\r')) n--;
+        return s[..n];
+    }
+}

@@ -1,0 +1,2 @@
+// Wired up by the issue that builds this program.
+return 111;

@@ -1,0 +1,21 @@
+namespace FastQmail.TestKit;
+
+/// <summary>A fresh directory under /tmp, removed on Dispose (left in place when FASTQMAIL_KEEP_TEMP is set).</summary>
+public sealed class TempDirectory : IDisposable
+{
+    public string Path { get; }
+
+    public TempDirectory(string prefix = "fq")
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"{prefix}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
+        Directory.CreateDirectory(Path);
+    }
+
+    public string this[string relative] => System.IO.Path.Combine(Path, relative);
+
+    public void Dispose()
+    {
+        if (Environment.GetEnvironmentVariable("FASTQMAIL_KEEP_TEMP") is not null) return;
+        try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
