@@ -1,0 +1,35 @@
+namespace FastQmail.Queue;
+
+/// <summary>
+/// The few file operations the durable queue write uses (QueueWriter). The real one is
+/// <see cref="QueueFileSystem"/>; tests wrap it to fail one step and check the exit code and the leftovers
+/// (chasquid's createTemp/osFile seam). Every method reports failure by its return value, never by throwing.
+/// </summary>
+public interface IQueueFileSystem
+{
+    /// <summary>open(O_WRONLY|O_CREAT|O_EXCL), the file ends up with mode 0644. Returns the fd, or -1.</summary>
+    int CreateExclusive(string path);
+
+    /// <summary>fstat(2): the inode of an open file, which becomes the message id.</summary>
+    bool TryGetInode(int fd, out long inode);
+
+    bool Link(string existingPath, string newPath);
+
+    bool Unlink(string path);
+
+    /// <summary>Writes all of <paramref name="data"/>.</summary>
+    bool Write(int fd, ReadOnlySpan<byte> data);
+
+    bool Fsync(int fd);
+
+    /// <summary>fsync of a directory: on Linux a new link is durable only after this (ARCHITECTURE.md 3, rule 2).</summary>
+    bool FsyncDirectory(string path);
+
+    /// <summary>ftruncate(fd, 0): qmail-queue's cleanup frees the space even if another link survives.</summary>
+    void Truncate(int fd);
+
+    void Close(int fd);
+
+    /// <summary>triggerpull.c: open the FIFO O_WRONLY|O_NONBLOCK, write one NUL, close; errors ignored.</summary>
+    void PullTrigger(string path);
+}

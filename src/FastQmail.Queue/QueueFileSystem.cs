@@ -1,0 +1,75 @@
+using FastQmail.Core.Native;
+using Microsoft.Win32.SafeHandles;
+
+namespace FastQmail.Queue;
+
+/// <summary>The real <see cref="IQueueFileSystem"/>: libc calls through <see cref="Posix"/>.</summary>
+public sealed class QueueFileSystem : IQueueFileSystem
+{
+    public static readonly QueueFileSystem Instance = new();
+
+    /// <summary>0644: what qmail-queue's umask 033 gives its mess and intd files.</summary>
+    private const int FileMode0644 = 0x1A4;
+
+    private const UnixFileMode Mode0644 =
+        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    public int CreateExclusive(string path)
+    {
+        int fd = Posix.Open(path, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_CLOEXEC, FileMode0644);
+        if (fd < 0) return -1;
+        // In-process writers (qmail-smtpd, qmail-send's bounces) run with their own umask, not 033:
+        // make the mode what qmail-queue would have left, so both paths give the same files.
+        if (!OperatingSystem.IsWindows() && Posix.TryFstat(fd, out FileStatus st) && (st.Mode & 0xFFF) != FileMode0644)
+        {
+            try { File.SetUnixFileMode(path, Mode0644); }
+            catch (IOException) { Posix.Close(fd); return -1; }
+            catch (UnauthorizedAccessException) { Posix.Close(fd); return -1; }
+        }
+        return fd;
+    }
+
+    public bool TryGetInode(int fd, out long inode)
+    {
+        bool ok = Posix.TryFstat(fd, out FileStatus st);
+        inode = ok ? (long)st.Inode : 0;
+        return ok;
+    }
+
+    public bool Link(string existingPath, string newPath) => Posix.Link(existingPath, newPath) == 0;
+
+    public bool Unlink(string path)
+    {
+        try { File.Delete(path); return true; } // a missing file is no error, as ENOENT for qmail-clean
+        catch (DirectoryNotFoundException) { return true; }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
+    }
+
+    public bool Write(int fd, ReadOnlySpan<byte> data) => Posix.WriteAll(fd, data);
+
+    public bool Fsync(int fd) => Posix.Fsync(fd) == 0;
+
+    public bool FsyncDirectory(string path)
+    {
+        try { Posix.FsyncDirectory(path); return true; }
+        catch (IOException) { return false; }
+    }
+
+    public void Truncate(int fd)
+    {
+        using var handle = new SafeFileHandle(fd, ownsHandle: false);
+        try { RandomAccess.SetLength(handle, 0); }
+        catch (IOException) { } // best effort, as qmail's seek_trunc: the unlink that follows is what counts
+    }
+
+    public void Close(int fd) => Posix.Close(fd);
+
+    public void PullTrigger(string path)
+    {
+        int fd = Posix.Open(path, Posix.O_WRONLY | Posix.O_NONBLOCK | Posix.O_CLOEXEC);
+        if (fd < 0) return; // no qmail-send listening: it will find the message on its next todo scan
+        Posix.WriteAll(fd, [0]);
+        Posix.Close(fd);
+    }
+}

@@ -1,0 +1,190 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using FastQmail.Core;
+using FastQmail.Core.Queueing;
+
+namespace FastQmail.Queue;
+
+/// <summary>
+/// The durable queue write of one message: qmail-queue's order of steps (qmail-reference.md 3.5) plus the
+/// directory fsyncs Linux needs (ARCHITECTURE.md 3, rule 2). The message states it moves through (3.6):
+/// S1 nothing -> S2 +mess -> S3 +mess +intd -> S4 +todo (queued: the todo link is the commit point).
+/// <see cref="Start"/> runs steps 2-4 and writes the Received line, <see cref="Write"/> streams the message
+/// into the mess file through a buffer, <see cref="Commit"/> runs steps 5-9. Nothing is acknowledged before
+/// step 9 returns Ok. Failures: 53/54 unlink what was created; 11, 91, 63-66 leave the leftovers to
+/// qmail-send/qmail-clean (3.7), as qmail-queue does. Step 1 (the 24 h self-destruct) belongs to the program.
+/// </summary>
+public sealed class QueueWriter : IDisposable
+{
+    private const int BufferSize = 64 * 1024;
+    private static int s_sequence; // pid/ names must differ between concurrent writers of one process
+
+    private readonly QueuePaths _paths;
+    private readonly IQueueFileSystem _fs;
+    private readonly uint _uid;
+    private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+    private int _buffered;
+    private int _messFd = -1, _intdFd = -1;
+    private bool _madeMess, _madeIntd, _finished;
+
+    /// <summary>The message id (inode of the mess file) once step 3 succeeded.</summary>
+    public long MessageId { get; private set; }
+
+    /// <summary>The "qp": pid of the process writing the queue (Received line and p record).</summary>
+    public int QueuePid { get; }
+
+    /// <summary>0 while all is well, else the exit code the write will end with.</summary>
+    public int Failure { get; private set; }
+
+    private QueueWriter(QueuePaths paths, IQueueFileSystem fs, uint uid, int pid)
+    {
+        _paths = paths;
+        _fs = fs;
+        _uid = uid;
+        QueuePid = pid;
+    }
+
+    /// <summary>Steps 2-4: pid file, id = inode, link into mess, unlink pid; then the Received line. Never throws.</summary>
+    public static QueueWriter Start(QueuePaths paths, IQueueFileSystem fs, InvokedBy who, uint uid, int pid, DateTimeOffset now)
+    {
+        var w = new QueueWriter(paths, fs, uid, pid);
+        w.Begin(who, now);
+        return w;
+    }
+
+    private void Begin(InvokedBy who, DateTimeOffset now)
+    {
+        // 2. pid/<pid>.<time>.<seq>, O_EXCL, up to 9 tries (63).
+        string pidPath = "";
+        long time = now.ToUnixTimeSeconds();
+        for (int attempt = 0; attempt < 9 && _messFd < 0; attempt++)
+        {
+            int seq = Interlocked.Increment(ref s_sequence);
+            pidPath = Path.Combine(_paths.Dir("pid"), string.Create(CultureInfo.InvariantCulture, $"{QueuePid}.{time}.{seq}"));
+            _messFd = _fs.CreateExclusive(pidPath);
+        }
+        if (_messFd < 0) { Fail(QueueExitCodes.PidFile); return; }
+
+        // 3. fstat: the inode is the message id (63).
+        if (!_fs.TryGetInode(_messFd, out long id)) { Fail(QueueExitCodes.PidFile); return; }
+        MessageId = id;
+
+        // 4. link pid -> mess/<id%23>/<id> (64), then unlink the pid name (63).
+        if (!_fs.Link(pidPath, _paths.Mess(id))) { Fail(QueueExitCodes.MessFile); return; }
+        _madeMess = true;
+        if (!_fs.Unlink(pidPath)) { Fail(QueueExitCodes.PidFile); return; }
+
+        // 5, first part: the Received line goes first in the mess file.
+        Write(ReceivedLine.Format(QueuePid, who, _uid, now));
+    }
+
+    /// <summary>Step 5, the body: message bytes (LF line ends) into the mess file. A failure is kept for Commit (53).</summary>
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        if (Failure != 0 || _buffer is null) return;
+        while (!data.IsEmpty)
+        {
+            if (_buffered == _buffer.Length && !FlushMess()) return;
+            int n = Math.Min(data.Length, _buffer.Length - _buffered);
+            data[..n].CopyTo(_buffer.AsSpan(_buffered));
+            _buffered += n;
+            data = data[n..];
+        }
+    }
+
+    /// <summary>The message could not be read to its end (54): nothing is queued, what was created is removed.</summary>
+    public QueueResult AbandonAfterReadError() => Finish(Failure != 0 ? Failure : QueueExitCodes.ReadError);
+
+    /// <summary>
+    /// Steps 5-9 with the envelope as qmail-queue reads it on fd 1 (<c>F..\0 T..\0 ... \0</c>).
+    /// Returns Ok only when the message is durable and visible in todo/.
+    /// </summary>
+    public QueueResult Commit(ReadOnlySpan<byte> envelope)
+    {
+        if (Failure != 0) return Finish(Failure);
+
+        // 5. flush the message and fsync it (53).
+        if (!FlushMess() || !_fs.Fsync(_messFd)) return Finish(QueueExitCodes.WriteError);
+
+        // 6. intd/<id>, O_EXCL (65); u<uid>\0 p<pid>\0 then the F and T records as they came (11, 91, 54), fsync (53).
+        string intd = _paths.Intd(MessageId);
+        _intdFd = _fs.CreateExclusive(intd);
+        if (_intdFd < 0) return Finish(QueueExitCodes.IntdFile);
+        _madeIntd = true;
+        var scanner = new QueueEnvelopeScanner();
+        int verdict = scanner.Scan(envelope);
+        if (verdict < 0) return Finish(QueueExitCodes.ReadError);
+        if (verdict != QueueExitCodes.Ok) return Finish(verdict);
+        byte[] head = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"u{_uid}\0p{QueuePid}\0"));
+        if (!_fs.Write(_intdFd, head) || !_fs.Write(_intdFd, envelope[..(scanner.Length - 1)]) || !_fs.Fsync(_intdFd))
+            return Finish(QueueExitCodes.WriteError);
+
+        // 7. Linux: the new mess entry must be on disk before todo/ points at it (53).
+        if (!_fs.FsyncDirectory(_paths.SplitDir("mess", MessageId))) return Finish(QueueExitCodes.WriteError);
+
+        // 8. link intd -> todo/<id> (66): the commit point. Then fsync todo/ so the link survives a crash (66).
+        if (!_fs.Link(intd, _paths.Todo(MessageId))) return Finish(QueueExitCodes.TodoFile);
+        if (!_fs.FsyncDirectory(_paths.Dir("todo"))) return Finish(QueueExitCodes.TodoFile);
+        _finished = true;
+        ReleaseFiles();
+
+        // 9. wake qmail-send (errors ignored), then acknowledge.
+        _fs.PullTrigger(_paths.Trigger);
+        return QueueResult.FromExitCode(QueueExitCodes.Ok, MessageId, QueuePid);
+    }
+
+    /// <summary>Without a Commit, the message is abandoned: its files are removed as after a read error.</summary>
+    public void Dispose()
+    {
+        if (!_finished) Finish(QueueExitCodes.ReadError);
+        ReleaseFiles();
+    }
+
+    private bool FlushMess()
+    {
+        if (_buffered == 0) return true;
+        if (!_fs.Write(_messFd, _buffer.AsSpan(0, _buffered))) { Fail(QueueExitCodes.WriteError); return false; }
+        _buffered = 0;
+        return true;
+    }
+
+    private void Fail(int code)
+    {
+        if (Failure == 0) Failure = code;
+    }
+
+    private QueueResult Finish(int code)
+    {
+        Fail(code);
+        if (!_finished)
+        {
+            _finished = true;
+            // qmail-queue's cleanup(): only after read/write errors; other codes leave leftovers (3.5, 3.7).
+            if (code is QueueExitCodes.WriteError or QueueExitCodes.ReadError) RemoveCreatedFiles();
+            ReleaseFiles();
+        }
+        return QueueResult.FromExitCode(code, 0, QueuePid);
+    }
+
+    private void RemoveCreatedFiles()
+    {
+        if (_madeIntd)
+        {
+            if (_intdFd >= 0) _fs.Truncate(_intdFd);
+            if (!_fs.Unlink(_paths.Intd(MessageId))) return; // leave mess too: qmail-send's cleanup needs both
+        }
+        if (_madeMess)
+        {
+            if (_messFd >= 0) _fs.Truncate(_messFd);
+            _fs.Unlink(_paths.Mess(MessageId));
+        }
+    }
+
+    private void ReleaseFiles()
+    {
+        if (_messFd >= 0) { _fs.Close(_messFd); _messFd = -1; }
+        if (_intdFd >= 0) { _fs.Close(_intdFd); _intdFd = -1; }
+        if (_buffer is not null) { ArrayPool<byte>.Shared.Return(_buffer); _buffer = null; }
+    }
+}
