@@ -1,2 +1,1 @@
-// Wired up by the issue that builds this program.
-return 111;
+return FastQmail.Admin.AdminCommand.Run(args, Console.Out);

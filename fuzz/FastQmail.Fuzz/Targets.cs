@@ -1,0 +1,11 @@
+using FastQmail.Fuzz.Targets;
+
+namespace FastQmail.Fuzz;
+
+/// <summary>Every fuzz target by name (no reflection: the list is the registry).</summary>
+public static class TargetRegistry
+{
+    public static readonly IFuzzTarget[] All = [new CdbTarget(), new EnvelopeTarget(), new UsersAssignTarget()];
+
+    public static IFuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+}
