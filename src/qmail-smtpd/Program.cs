@@ -1,2 +1,30 @@
-// Wired up by the issue that builds this program.
-return 111;
+// qmail-smtpd: one SMTP session on stdin/stdout (under tcpserver/inetd), or with --listen ADDR:PORT (repeatable)
+// a listener serving many sessions in this process. qmail's trailing arguments (e.g. "HOST checkpassword true")
+// are accepted and ignored.
+using System.Net;
+using FastQmail.Core;
+using FastQmail.Queue;
+using FastQmail.Sessions.Smtp;
+using FastQmail.Transport;
+
+string home = QmailHome.Resolve(args, out string[] rest);
+var endPoints = new List<IPEndPoint>();
+if (!ListenAddress.TryCollect(rest, endPoints, out _, out string? bad))
+{
+    Console.Error.WriteLine($"qmail-smtpd: fatal: bad --listen address: {bad}");
+    return 100;
+}
+
+LocalAddresses local;
+try { local = LocalAddresses.FromInterfaces(); }
+catch (System.Net.NetworkInformation.NetworkInformationException)
+{
+    await Console.Out.WriteAsync("421 unable to figure out my IP addresses (#4.3.0)\r\n");
+    return 1;
+}
+
+var server = new SmtpServer(new ControlFiles(home), MessageQueues.ForNetwork(home), local.Contains);
+if (endPoints.Count == 0) return await StdioTransport.RunAsync(server.HandleAsync);
+
+await using var listener = new SocketListener(endPoints, server.HandleAsync, Environment.GetEnvironmentVariable("RELAYCLIENT"));
+return await listener.RunUntilSignalAsync(TimeSpan.FromSeconds(10));

@@ -1,0 +1,26 @@
+namespace FastQmail.Protocols.Smtp;
+
+/// <summary>
+/// Everything <see cref="DataDecoder"/> carries between reads (Utf8JsonReader's JsonReaderState pattern): the
+/// position in qmail's <c>blast</c> automaton, the header hop counter and the count of decoded bytes.
+/// </summary>
+public struct DataDecoderState
+{
+    // blast's states: 1 = after CRLF (start of a line; initial), 0 = inside a line, 2 = CRLF ".",
+    // 3 = CRLF "." CR, 4 = after a CR whose LF has not been seen yet.
+    internal byte Blast;
+    internal bool InHeader;
+    internal byte Pos;          // bytes since the last LF while in the header, saturating at 9
+    internal bool MaybeReceived, MaybeBlank, MaybeDelivered;
+
+    /// <summary>Received/Delivered-To header lines seen so far (qmail's hop count).</summary>
+    public int Hops { get; internal set; }
+
+    /// <summary>Decoded bytes produced so far (what databytes counts: after CRLF to LF and dot removal).</summary>
+    public long DecodedBytes { get; internal set; }
+
+    public static DataDecoderState Initial => new()
+    {
+        Blast = 1, InHeader = true, MaybeReceived = true, MaybeBlank = true, MaybeDelivered = true,
+    };
+}

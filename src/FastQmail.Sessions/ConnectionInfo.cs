@@ -1,0 +1,31 @@
+namespace FastQmail.Sessions;
+
+/// <summary>
+/// What a server session knows about its connection: the tcp-environ(5) variables tcpserver sets (and the
+/// RELAYCLIENT / DATABYTES that tcprules or the run script add). The stdin/stdout transport fills it from the
+/// environment, the socket listener from the socket. Null means "unset", as for an environment variable.
+/// </summary>
+public sealed class ConnectionInfo
+{
+    public string? RemoteIp { get; init; }
+    public string? RemoteHost { get; init; }
+    public string? RemoteInfo { get; init; }
+    public string? LocalIp { get; init; }
+    public string? LocalHost { get; init; }
+    /// <summary>RELAYCLIENT: when set (even empty) rcpthosts is skipped and this is appended to every recipient.</summary>
+    public string? RelayClient { get; init; }
+    /// <summary>DATABYTES: overrides control/databytes when set.</summary>
+    public string? DataBytes { get; init; }
+
+    /// <summary>Reads TCPREMOTEIP, TCPREMOTEHOST, TCPREMOTEINFO, TCPLOCALIP, TCPLOCALHOST, RELAYCLIENT and DATABYTES.</summary>
+    public static ConnectionInfo FromEnvironment(Func<string, string?> getenv) => new()
+    {
+        RemoteIp = getenv("TCPREMOTEIP"),
+        RemoteHost = getenv("TCPREMOTEHOST"),
+        RemoteInfo = getenv("TCPREMOTEINFO"),
+        LocalIp = getenv("TCPLOCALIP"),
+        LocalHost = getenv("TCPLOCALHOST"),
+        RelayClient = getenv("RELAYCLIENT"),
+        DataBytes = getenv("DATABYTES"),
+    };
+}

@@ -1,0 +1,65 @@
+using System.Text;
+using FastQmail.Core;
+
+namespace FastQmail.Sessions.Smtp;
+
+/// <summary>
+/// The control files qmail-smtpd reads for every connection (qmail-reference 2.5), already turned into the
+/// bytes and lookups the session uses. <see cref="TryLoad"/> returns null where qmail says
+/// <c>421 unable to read controls (#4.3.0)</c>: neither smtpgreeting nor me, or a read error other than ENOENT.
+/// </summary>
+public sealed class SmtpControls
+{
+    public required byte[] Greeting { get; init; }
+    public required byte[] LocalIpHost { get; init; }
+    public required TimeSpan Timeout { get; init; }
+    /// <summary>0 = unlimited.</summary>
+    public required long DataBytes { get; init; }
+    public required RcptHosts RcptHosts { get; init; }
+    public required BadMailFrom BadMailFrom { get; init; }
+
+    /// <param name="dataBytesEnv">$DATABYTES: when set it replaces control/databytes (non-numeric reads as 0, as scan_ulong).</param>
+    public static SmtpControls? TryLoad(ControlFiles controls, string? dataBytesEnv)
+    {
+        try
+        {
+            string? me = controls.Me;
+            string? greeting = controls.ReadLine("smtpgreeting") ?? me;
+            if (greeting is null) return null;
+            string localIpHost = controls.ReadLine("localiphost") ?? me ?? "";
+            long timeout = controls.ReadInt("timeoutsmtpd", Limits.TimeoutSmtpdSeconds);
+            if (timeout <= 0) timeout = 1;
+
+            long dataBytes = controls.ReadInt("databytes", 0);
+            if (dataBytesEnv is not null) dataBytes = LeadingDigits(dataBytesEnv);
+
+            List<string>? rcptHosts = controls.ReadList("rcpthosts");
+            // morercpthosts.cdb is consulted only when rcpthosts exists (rcpthosts.c rcpthosts_init).
+            byte[]? more = rcptHosts is null ? null : controls.ReadBytes("morercpthosts.cdb");
+            List<string>? bad = controls.ReadList("badmailfrom");
+
+            return new SmtpControls
+            {
+                Greeting = Encoding.UTF8.GetBytes(greeting),
+                LocalIpHost = Encoding.UTF8.GetBytes(localIpHost),
+                Timeout = TimeSpan.FromSeconds(Math.Min(timeout, int.MaxValue / 1000)),
+                DataBytes = dataBytes,
+                RcptHosts = rcptHosts is null ? RcptHosts.AllowAll : new RcptHosts(new ByteSet(rcptHosts), more),
+                BadMailFrom = bad is null ? BadMailFrom.None : new BadMailFrom(new ByteSet(bad)),
+            };
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+
+    private static long LeadingDigits(string s)
+    {
+        long value = 0;
+        foreach (char c in s)
+        {
+            if (c < '0' || c > '9' || value > (long.MaxValue - 9) / 10) break;
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+}

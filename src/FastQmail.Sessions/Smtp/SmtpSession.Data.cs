@@ -1,0 +1,137 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.IO.Pipelines;
+using System.Text;
+using FastQmail.Core;
+using FastQmail.Core.Queueing;
+using FastQmail.Protocols.Envelope;
+using FastQmail.Protocols.Smtp;
+
+namespace FastQmail.Sessions.Smtp;
+
+/// <summary>DATA (qmail-smtpd.c <c>smtp_data</c> and <c>blast</c>): the message streams into the queue as it arrives.</summary>
+public sealed partial class SmtpSession
+{
+    private const int StagingSize = 16 * 1024;
+
+    private IQueueSubmission? _submission;
+    private DateTimeOffset _dataStarted;
+
+    /// <summary>Checks the state, opens the queue submission before answering 354 (as qmail starts qmail-queue first).</summary>
+    private Step Data()
+    {
+        if (!_seenMail) return Say(SmtpReplies.WantMail);
+        if (!_hasRecipient) return Say(SmtpReplies.WantRcpt);
+        _seenMail = false;
+        try { _submission = _context.Queue.Open(); }
+        catch (IOException) { return Say(SmtpReplies.QqtFailure); }
+        catch (UnauthorizedAccessException) { return Say(SmtpReplies.QqtFailure); }
+        _dataStarted = _context.Time.GetUtcNow();
+        return Say(SmtpReplies.GoAhead) == Step.Continue ? Step.Data : Step.Close;
+    }
+
+    /// <summary>Receives the message after 354 and answers it. False when the connection is to be closed.</summary>
+    private async Task<bool> DataAsync(PipeReader input)
+    {
+        IQueueSubmission submission = _submission!;
+        _submission = null;
+        byte[] staging = ArrayPool<byte>.Shared.Rent(Math.Max(StagingSize, ReceivedLength()));
+        try
+        {
+            int used = WriteReceived(staging);
+            DataDecoderState state = DataDecoderState.Initial;
+            long limit = _context.Controls!.DataBytes;
+            while (true)
+            {
+                if (!await FlushAsync()) return false;
+                ReadResult? read = await ReadAsync(input);
+                if (read is not { } result) return false;
+
+                DataStatus status = Decode(result.Buffer, ref state, staging, ref used, out SequencePosition consumed);
+                input.AdvanceTo(consumed, status == DataStatus.NeedMore ? result.Buffer.End : consumed);
+
+                // Past databytes or the hop limit the message is already lost: keep reading, stop writing.
+                bool failed = state.Hops >= Core.Limits.MaxHops || (limit > 0 && state.DecodedBytes > limit);
+                if (!failed && used > 0) await submission.WriteAsync(staging.AsMemory(0, used));
+                used = 0;
+
+                if (status == DataStatus.BareLf)
+                {
+                    Reply(SmtpReplies.BareLf);
+                    await FlushAsync();
+                    return false;
+                }
+                if (status == DataStatus.End)
+                {
+                    if (state.Hops >= Core.Limits.MaxHops) return Say(SmtpReplies.TooManyHops) == Step.Continue;
+                    if (failed) return Say(SmtpReplies.DataBytes) == Step.Continue;
+                    await CommitAsync(submission);
+                    return true;
+                }
+                if (status == DataStatus.NeedMore && (result.IsCompleted || result.IsCanceled)) return false;
+            }
+        }
+        finally
+        {
+            // Without a commit this abandons the message: a client gone mid-DATA leaves nothing queued.
+            await submission.DisposeAsync();
+            ArrayPool<byte>.Shared.Return(staging);
+        }
+    }
+
+    /// <summary>Decodes until the staging buffer is full, the input runs out, or the message ends.</summary>
+    private static DataStatus Decode(in ReadOnlySequence<byte> buffer, ref DataDecoderState state, byte[] staging, ref int used,
+        out SequencePosition consumed)
+    {
+        var decoder = new DataDecoder(buffer, state);
+        DataStatus status;
+        while (true)
+        {
+            int room = staging.Length - used;
+            if (room < 2) { status = DataStatus.Data; break; }
+            status = decoder.Read(out ReadOnlySpan<byte> run, room);
+            if (status != DataStatus.Data) break;
+            run.CopyTo(staging.AsSpan(used));
+            used += run.Length;
+        }
+        state = decoder.CurrentState;
+        consumed = decoder.Position;
+        return status;
+    }
+
+    private async ValueTask CommitAsync(IQueueSubmission submission)
+    {
+        EnvelopeWriter.End(_envelope);
+        QueueResult result = await submission.CommitAsync(_envelope.WrittenMemory);
+        if (result.IsOk)
+        {
+            // acceptmessage: "250 ok <unix-time> qp <pid>".
+            Span<byte> reply = _line.AsSpan();
+            int n = 0;
+            "250 ok "u8.CopyTo(reply); n += 7;
+            Utf8Formatter.TryFormat(_context.Time.GetUtcNow().ToUnixTimeSeconds(), reply[n..], out int w); n += w;
+            " qp "u8.CopyTo(reply[n..]); n += 4;
+            Utf8Formatter.TryFormat(result.QueuePid, reply[n..], out w); n += w;
+            "\r\n"u8.CopyTo(reply[n..]); n += 2;
+            Reply(reply[..n]);
+            return;
+        }
+        Reply(result.IsPermanent ? "554 "u8 : "451 "u8);
+        Reply(Encoding.UTF8.GetBytes(result.Reason));
+        Reply("\r\n"u8);
+    }
+
+    private int ReceivedLength()
+    {
+        SmtpSessionContext c = _context;
+        return ReceivedLine.MaxLength(c.RemoteHost.Length, _helo.Length, c.RemoteInfo?.Length ?? 0, c.RemoteIp.Length,
+            c.LocalHost.Length, 4);
+    }
+
+    private int WriteReceived(byte[] staging)
+    {
+        SmtpSessionContext c = _context;
+        return ReceivedLine.Format(staging, "SMTP"u8, c.LocalHost, c.RemoteIp, c.RemoteHost, c.RemoteInfo, c.RemoteInfo is not null,
+            _helo.WrittenSpan, _hasHelo && _showHelo, _dataStarted);
+    }
+}

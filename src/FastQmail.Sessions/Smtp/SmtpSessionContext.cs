@@ -1,0 +1,42 @@
+using System.Text;
+using FastQmail.Core.Queueing;
+using FastQmail.Protocols.Address;
+
+namespace FastQmail.Sessions.Smtp;
+
+/// <summary>
+/// Everything one connection's session reads but never changes: its controls (null = 421), the connection's
+/// variables as bytes (with qmail's defaults for the Received line), the queue and the clock.
+/// </summary>
+public sealed class SmtpSessionContext
+{
+    public SmtpControls? Controls { get; }
+    public IMessageQueue Queue { get; }
+    public LocalIpPredicate? IsLocalIp { get; }
+    public TimeProvider Time { get; }
+
+    /// <summary>TCPREMOTEHOST, or <c>unknown</c>.</summary>
+    public byte[] RemoteHost { get; }
+    /// <summary>TCPREMOTEIP, or <c>unknown</c>.</summary>
+    public byte[] RemoteIp { get; }
+    /// <summary>TCPREMOTEINFO, or null when unset.</summary>
+    public byte[]? RemoteInfo { get; }
+    /// <summary>TCPLOCALHOST, else TCPLOCALIP, else <c>unknown</c>.</summary>
+    public byte[] LocalHost { get; }
+    /// <summary>RELAYCLIENT, or null when unset.</summary>
+    public byte[]? RelayClient { get; }
+
+    public SmtpSessionContext(SmtpControls? controls, ConnectionInfo info, IMessageQueue queue,
+        LocalIpPredicate? isLocalIp, TimeProvider? time = null)
+    {
+        Controls = controls;
+        Queue = queue;
+        IsLocalIp = isLocalIp;
+        Time = time ?? TimeProvider.System;
+        RemoteHost = Encoding.UTF8.GetBytes(info.RemoteHost ?? "unknown");
+        RemoteIp = Encoding.UTF8.GetBytes(info.RemoteIp ?? "unknown");
+        RemoteInfo = info.RemoteInfo is null ? null : Encoding.UTF8.GetBytes(info.RemoteInfo);
+        LocalHost = Encoding.UTF8.GetBytes(info.LocalHost ?? info.LocalIp ?? "unknown");
+        RelayClient = info.RelayClient is null ? null : Encoding.UTF8.GetBytes(info.RelayClient);
+    }
+}

@@ -1,0 +1,130 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using FastQmail.Sessions;
+
+namespace FastQmail.Transport;
+
+/// <summary>
+/// The built-in tcpserver: listens on each endpoint, accepts asynchronously and runs one handler per connection,
+/// all in this process. Like <c>tcpserver -H -R</c> it never looks clients up in DNS (TCPREMOTEHOST and
+/// TCPREMOTEINFO stay unset); TCPREMOTEIP and TCPLOCALIP come from the socket; RELAYCLIENT is the listener's own.
+/// Stopping closes the listening sockets, then waits for open connections up to a grace period.
+/// </summary>
+public sealed class SocketListener : IAsyncDisposable
+{
+    private readonly List<Socket> _listeners = new();
+    private readonly ConnectionHandler _handler;
+    private readonly string? _relayClient;
+    private readonly CancellationTokenSource _stopping = new();   // stop accepting
+    private readonly CancellationTokenSource _abort = new();      // end open sessions (after the grace period)
+    private readonly object _gate = new();
+    private readonly HashSet<Task> _connections = new();
+    private Task[] _acceptLoops = [];
+
+    public SocketListener(IEnumerable<IPEndPoint> endPoints, ConnectionHandler handler, string? relayClient)
+    {
+        _handler = handler;
+        _relayClient = relayClient;
+        foreach (IPEndPoint ep in endPoints)
+        {
+            var s = new Socket(ep.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            if (ep.AddressFamily == AddressFamily.InterNetworkV6) s.DualMode = ep.Address.Equals(IPAddress.IPv6Any);
+            s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            s.Bind(ep);
+            _listeners.Add(s);
+        }
+    }
+
+    /// <summary>The bound endpoints (port 0 is resolved here).</summary>
+    public IReadOnlyList<IPEndPoint> LocalEndPoints => _listeners.Select(s => (IPEndPoint)s.LocalEndPoint!).ToArray();
+
+    public void Start()
+    {
+        foreach (Socket s in _listeners) s.Listen(512);
+        _acceptLoops = _listeners.Select(AcceptLoopAsync).ToArray();
+    }
+
+    /// <summary>Serves until SIGTERM or SIGINT, then stops. Returns 0.</summary>
+    public async Task<int> RunUntilSignalAsync(TimeSpan grace)
+    {
+        var signalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnSignal(PosixSignalContext c) { c.Cancel = true; signalled.TrySetResult(); }
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        Start();
+        await signalled.Task;
+        await StopAsync(grace);
+        return 0;
+    }
+
+    /// <summary>Stops accepting; waits for open connections at most <paramref name="grace"/>, then cancels them.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        _stopping.Cancel();
+        foreach (Socket s in _listeners) s.Dispose();
+        await Task.WhenAll(_acceptLoops);
+        Task[] open;
+        lock (_gate) open = _connections.ToArray();
+        if (open.Length == 0) return;
+        Task all = Task.WhenAll(open);
+        if (await Task.WhenAny(all, Task.Delay(grace)) != all)
+        {
+            _abort.Cancel();
+            await all;
+        }
+    }
+
+    private async Task AcceptLoopAsync(Socket listener)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket client;
+            try { client = await listener.AcceptAsync(_stopping.Token); }
+            catch (OperationCanceledException) { return; }
+            catch (ObjectDisposedException) { return; }
+            catch (SocketException) when (_stopping.IsCancellationRequested) { return; }
+            catch (SocketException) { continue; } // e.g. ECONNABORTED, EMFILE: keep serving the others
+            Task connection = ServeAsync(client);
+            lock (_gate) _connections.Add(connection);
+            _ = connection.ContinueWith(t => { lock (_gate) _connections.Remove(t); }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task ServeAsync(Socket client)
+    {
+        await Task.Yield();
+        client.NoDelay = true;
+        var info = new ConnectionInfo
+        {
+            RemoteIp = Text(client.RemoteEndPoint),
+            LocalIp = Text(client.LocalEndPoint),
+            RelayClient = _relayClient,
+        };
+        await using var stream = new NetworkStream(client, ownsSocket: true);
+        var pipe = new DuplexPipe(PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true)),
+            PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true)));
+        try
+        {
+            await _handler(pipe, info, _abort.Token);
+        }
+        catch (IOException) { } // the peer went away; the session has nothing left to say
+        finally
+        {
+            await pipe.Input.CompleteAsync();
+            try { await pipe.Output.CompleteAsync(); } catch (IOException) { }
+            try { client.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
+        }
+    }
+
+    /// <summary>tcpserver's address text; an IPv4-mapped IPv6 address shows as plain IPv4.</summary>
+    private static string? Text(EndPoint? ep) => ep is IPEndPoint ip
+        ? (ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address).ToString()
+        : null;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stopping.IsCancellationRequested) await StopAsync(TimeSpan.Zero);
+    }
+}
