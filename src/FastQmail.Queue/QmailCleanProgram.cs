@@ -1,4 +1,3 @@
-using FastQmail.Core;
 using FastQmail.Core.Native;
 
 namespace FastQmail.Queue;
