@@ -39,8 +39,10 @@ internal sealed class ChildQueueSubmission : IQueueSubmission
             message = Posix.Pipe();
             envelope = Posix.Pipe();
             error = Posix.Pipe();
+            // qmail's qmail-queue has QMAILHOME compiled in; ours is told through the environment.
             pid = Posix.Spawn(program, [program],
-                [(message.Read, 0), (envelope.Read, 1), (error.Write, CustomErrorFd)], null, home);
+                [(message.Read, 0), (envelope.Read, 1), (error.Write, CustomErrorFd)],
+                Posix.EnvironmentWith([new("QMAILHOME", home)]), home);
         }
         catch (IOException)
         {

@@ -1,4 +1,3 @@
-using FastQmail.Core;
 using FastQmail.Core.Native;
 
 namespace FastQmail.Queue;
@@ -25,8 +24,8 @@ public sealed class QmailCleanProgram(QueuePaths paths, IQueueFileSystem? fileSy
         int untilCleanup = 0;
         while (true)
         {
-            if (untilCleanup == 0) { RemoveOldPidFiles(); untilCleanup = CleanupEvery; }
-            untilCleanup--;
+            if (untilCleanup > 0) untilCleanup--;
+            else { RemoveOldPidFiles(); untilCleanup = CleanupEvery; }
 
             // One request up to its NUL; what does not fit is read and dropped (it is malformed anyway).
             int length = 0;

@@ -1,0 +1,60 @@
+using FastQmail.Queue;
+
+namespace FastQmail.Queue.Tests;
+
+/// <summary>
+/// The real file system, except that one operation fails on paths containing a marker:
+/// ops are create, fstat, link (by new path), unlink, write, fsync (by the file's current name), fsyncdir.
+/// </summary>
+public sealed class FaultyQueueFileSystem(string failOp, string pathContains) : IQueueFileSystem
+{
+    private readonly IQueueFileSystem _real = QueueFileSystem.Instance;
+    private readonly Dictionary<int, string> _names = new();
+
+    public int Failures { get; private set; }
+
+    private bool Fails(string op, string path)
+    {
+        bool fail = op == failOp && path.Contains(pathContains, StringComparison.Ordinal);
+        if (fail) Failures++;
+        return fail;
+    }
+
+    private string Name(int fd) => _names.TryGetValue(fd, out string? n) ? n : "";
+
+    public int CreateExclusive(string path)
+    {
+        if (Fails("create", path)) return -1;
+        int fd = _real.CreateExclusive(path);
+        if (fd >= 0) _names[fd] = path;
+        return fd;
+    }
+
+    public bool TryGetInode(int fd, out long inode)
+    {
+        inode = 0;
+        return !Fails("fstat", Name(fd)) && _real.TryGetInode(fd, out inode);
+    }
+
+    public bool Link(string existingPath, string newPath)
+    {
+        if (Fails("link", newPath) || !_real.Link(existingPath, newPath)) return false;
+        foreach (var (fd, name) in _names.ToList())
+            if (name == existingPath) _names[fd] = newPath; // follow the file to its lasting name
+        return true;
+    }
+
+    public bool Unlink(string path) => !Fails("unlink", path) && _real.Unlink(path);
+    public bool Write(int fd, ReadOnlySpan<byte> data) => !Fails("write", Name(fd)) && _real.Write(fd, data);
+    public bool Fsync(int fd) => !Fails("fsync", Name(fd)) && _real.Fsync(fd);
+    public bool FsyncDirectory(string path) => !Fails("fsyncdir", path) && _real.FsyncDirectory(path);
+    public void Truncate(int fd) => _real.Truncate(fd);
+
+    public void Close(int fd)
+    {
+        _names.Remove(fd);
+        _real.Close(fd);
+    }
+
+    public void PullTrigger(string path) => _real.PullTrigger(path);
+}
