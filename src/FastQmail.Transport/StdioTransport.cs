@@ -1,6 +1,5 @@
 using System.IO.Pipelines;
 using FastQmail.Sessions;
-using Microsoft.Win32.SafeHandles;
 
 namespace FastQmail.Transport;
 
@@ -12,8 +11,8 @@ public static class StdioTransport
 {
     public static async Task<int> RunAsync(ConnectionHandler handler, CancellationToken cancel = default)
     {
-        using var stdin = new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, bufferSize: 0);
-        using var stdout = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        using var stdin = new DescriptorStream(0, canRead: true);
+        using var stdout = new DescriptorStream(1, canRead: false);
         var pipe = new DuplexPipe(PipeReader.Create(stdin, new StreamPipeReaderOptions(leaveOpen: true)),
             PipeWriter.Create(stdout, new StreamPipeWriterOptions(leaveOpen: true)));
         try
