@@ -9,7 +9,8 @@ public static class RetrySchedule
     public static long NextRetry(long birth, long now, int skip)
     {
         long age = now - birth;
-        long root = age <= 0 ? 0 : (long)Math.Floor(Math.Sqrt(age));
+        if (age <= 0) return birth + (long)skip * skip;
+        long root = (long)Math.Floor(Math.Sqrt(age));
         while (root * root > age) root--;
         while ((root + 1) * (root + 1) <= age) root++;
         return birth + (root + skip) * (root + skip);
