@@ -1,2 +1,26 @@
-// Wired up by the issue that builds this program.
-return 111;
+using System.Text;
+using FastQmail.Core.Native;
+using FastQmail.Delivery.Local;
+using Microsoft.Win32.SafeHandles;
+
+// qmail-local [-nN] user homedir local dash ext domain sender defaultdelivery; stdin = the message (seekable).
+// Output: "did f+f+p" on stdout (exit 0), or one "text (#x.y.z)" line on stderr (exit 100 or 111).
+Posix.Umask(0x3f);
+var parsed = LocalDeliveryArguments.Parse(args);
+if (parsed is null)
+{
+    Posix.WriteAll(2, Encoding.UTF8.GetBytes(LocalDeliveryArguments.Usage + "\n"));
+    return 100;
+}
+// Program lines run in the home directory; the library itself uses absolute paths.
+if (parsed.Home.StartsWith('/'))
+{
+    try { Directory.SetCurrentDirectory(parsed.Home); }
+    catch (IOException) { /* LocalDelivery reports the unusable home with qmail's text */ }
+    catch (UnauthorizedAccessException) { /* same */ }
+}
+// Forwarding through the queue is wired by the lead once MessageQueues.ForLocal exists (null = temporary failure).
+var delivery = new LocalDelivery(parsed, new MessageSource(new SafeFileHandle(0, ownsHandle: false)), forwardQueue: null, DateTimeOffset.UtcNow);
+LocalDeliveryResult result = delivery.Run();
+Posix.WriteAll(result.ExitCode == 0 ? 1 : 2, Encoding.UTF8.GetBytes(result.Output));
+return result.ExitCode;

@@ -1,0 +1,24 @@
+namespace FastQmail.Delivery.Local;
+
+/// <summary>qmail's error_str: the words qmail-local puts into "Unable to open FILE: WORDS." reports.</summary>
+public static class ErrorText
+{
+    public static string Of(int errno) => errno switch
+    {
+        1 => "permission denied",
+        2 => "file does not exist",
+        5 => "input/output error",
+        11 => "temporary failure",
+        13 => "access denied",
+        17 => "file already exists",
+        20 => "not a directory",
+        21 => "is a directory",
+        28 => "out of disk space",
+        30 => "read-only file system",
+        122 => "disk quota exceeded",
+        _ => "error " + errno.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>error_temp: errnos that make a failure temporary rather than permanent.</summary>
+    public static bool IsTemporary(int errno) => errno is 4 or 5 or 11 or 12 or 23 or 24 or 28 or 110 or 111 or 116 or 122;
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using FastQmail.Core.Native;
+using Microsoft.Win32.SafeHandles;
+
+namespace FastQmail.Delivery.Local;
+
+/// <summary>
+/// Delivery into a maildir (qmail-reference.md 5.9, ARCHITECTURE.md rule 3): a unique name in tmp/ created
+/// O_EXCL, RPLINE + DTLINE + message written and fsynced, linked into new/, tmp/ name unlinked, then new/ and
+/// tmp/ fsynced so the link survives a crash. Only then is the delivery a success. Every failure is temporary.
+/// </summary>
+public static class MaildirDelivery
+{
+    public const string NoMaildir = "Unable to chdir to maildir. (#4.2.1)";
+    public const string TemporaryError = "Temporary error on maildir delivery. (#4.3.0)";
+
+    private static int _sequence;
+
+    /// <summary>Delivers one copy; returns the file name in new/. Throws <see cref="LocalDeliveryException"/>.</summary>
+    public static string Deliver(string maildir, MessageSource message, DeliveryLines lines)
+    {
+        if (!Posix.TryStat(maildir, out FileStatus st) || !st.IsDirectory) throw LocalDeliveryException.Temp(NoMaildir);
+        string tmpDir = Path.Combine(maildir, "tmp"), newDir = Path.Combine(maildir, "new");
+
+        string name;
+        int fd;
+        int attempts = 0;
+        while (true)
+        {
+            name = UniqueName();
+            fd = Posix.Open(Path.Combine(tmpDir, name), Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_CLOEXEC, 0x180);
+            if (fd >= 0) break;
+            if (Posix.LastErrno != Posix.EEXIST || ++attempts >= 10) throw LocalDeliveryException.Temp(TemporaryError);
+        }
+
+        string tmpPath = Path.Combine(tmpDir, name), newPath = Path.Combine(newDir, name);
+        bool linked = false;
+        try
+        {
+            using (var handle = new SafeFileHandle(fd, ownsHandle: true))
+            {
+                long offset = 0;
+                void Write(ReadOnlyMemory<byte> bytes)
+                {
+                    RandomAccess.Write(handle, bytes.Span, offset);
+                    offset += bytes.Length;
+                }
+                Write(lines.RpLine);
+                Write(lines.DtLine);
+                message.CopyTo(Write);
+                RandomAccess.FlushToDisk(handle);
+            }
+            if (Posix.Link(tmpPath, newPath) != 0) throw LocalDeliveryException.Temp(TemporaryError);
+            linked = true;
+            File.Delete(tmpPath);
+            Posix.FsyncDirectory(newDir);
+            Posix.FsyncDirectory(tmpDir);
+            return name;
+        }
+        catch (IOException) { throw LocalDeliveryException.Temp(TemporaryError); }
+        catch (UnauthorizedAccessException) { throw LocalDeliveryException.Temp(TemporaryError); }
+        finally
+        {
+            // A half-written file never reaches new/; a linked one is already delivered.
+            if (!linked) TryDelete(tmpPath);
+        }
+    }
+
+    private static string UniqueName()
+    {
+        int seq = Interlocked.Increment(ref _sequence);
+        string host = Posix.HostName().Replace("/", "\\057", StringComparison.Ordinal).Replace(":", "\\072", StringComparison.Ordinal);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}.{Environment.ProcessId}_{seq}.{host}");
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { /* leftovers in tmp/ are removed by maildir readers after 36 h (maildir.5) */ }
+        catch (UnauthorizedAccessException) { /* same */ }
+    }
+}

@@ -1,0 +1,44 @@
+using System.Text;
+using FastQmail.Core.Native;
+using FastQmail.Protocols.Envelope;
+using Microsoft.Win32.SafeHandles;
+
+namespace FastQmail.Queue.Send;
+
+/// <summary>One <c>T</c>/<c>D</c> record of local/N/id or remote/N/id, with the offset of its letter.</summary>
+public readonly record struct ChannelRecord(int Offset, string Recipient, bool Done);
+
+/// <summary>
+/// local/N/id and remote/N/id: <c>T&lt;addr&gt;\0</c> records, a finished one overwritten in place with <c>D</c>.
+/// Unlike qmail, the mark is fsynced (ARCHITECTURE.md rule 4): a crash may repeat a delivery, never skip one.
+/// </summary>
+public static class ChannelFile
+{
+    public static List<ChannelRecord> Read(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        var list = new List<ChannelRecord>();
+        var reader = new EnvelopeReader(bytes);
+        while (reader.Read() == EnvelopeStatus.Record)
+        {
+            if (reader.Kind is not ((byte)'T' or (byte)'D')) continue;
+            list.Add(new ChannelRecord(reader.RecordOffset, Encoding.UTF8.GetString(reader.Value), reader.Kind == (byte)'D'));
+        }
+        return list;
+    }
+
+    /// <summary>Writes <c>D</c> over the record's <c>T</c> and fsyncs. False on any error.</summary>
+    public static bool MarkDone(string path, int offset)
+    {
+        int fd = Posix.Open(path, Posix.O_WRONLY | Posix.O_CLOEXEC);
+        if (fd < 0) return false;
+        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        try
+        {
+            RandomAccess.Write(handle, "D"u8, offset);
+            RandomAccess.FlushToDisk(handle);
+            return true;
+        }
+        catch (IOException) { return false; }
+    }
+}

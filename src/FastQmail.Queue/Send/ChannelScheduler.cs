@@ -1,0 +1,190 @@
+using FastQmail.Core;
+using FastQmail.Core.Native;
+
+namespace FastQmail.Queue.Send;
+
+/// <summary>
+/// Scheduling for one channel (local or remote) (qmail-reference.md 4.5): a priority queue of (message, due time),
+/// at most <see cref="Limit"/> passes open at once, one delivery per recipient in a free slot below
+/// <see cref="Limit"/>. Replies mark records done (fsynced) or collect bounce paragraphs; a finished pass removes
+/// the channel file or re-queues it at the retry time. With no spawner (remote delivery not built yet) every
+/// recipient is deferred and kept.
+/// </summary>
+public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, AddressRewriter rewriter,
+    SpawnConnection? spawn, Func<long> nextDeliveryNumber, Action logStatus, Action<long> channelGone)
+{
+    public const string NoRemoteYet = "ZRemote delivery is not available yet.\n";
+    private const string TooLong = "I'm not going to try again; this message has been in the queue too long.\n";
+
+    private readonly PriorityQueue<long, long> _due = new();
+    private readonly HashSet<long> _known = new();
+    private readonly List<DeliveryPass> _active = new();
+    private readonly InFlightDelivery?[] _slots = new InFlightDelivery?[256];
+    private int _next;
+
+    public bool IsLocal => local;
+    public int Limit { get; set; }
+    public int InFlight { get; private set; }
+    public bool Alive { get; set; } = true;
+    public long QueueLifetime { get; set; } = Limits.QueueLifetimeSeconds;
+    public int Count => _known.Count;
+
+    public void Enqueue(long id, long when)
+    {
+        if (_known.Add(id)) _due.Enqueue(id, when);
+    }
+
+    /// <summary>When the main loop must wake for this channel; long.MaxValue when only a reply can make progress.</summary>
+    public long NextWake(bool stopping)
+    {
+        if (stopping || !Alive || Limit == 0 || _active.Count >= Limit) return long.MaxValue;
+        return _due.TryPeek(out _, out long due) ? due : long.MaxValue;
+    }
+
+    /// <summary>SIGALRM: everything queued is due now.</summary>
+    public void RetryAllNow(long now)
+    {
+        var ids = _due.UnorderedItems.Select(e => e.Element).ToList();
+        _due.Clear();
+        foreach (long id in ids) _due.Enqueue(id, now);
+    }
+
+    /// <summary>Queued entries with their due times (qmail-send sets the channel files' mtimes to them at exit).</summary>
+    public IEnumerable<(string Path, long Due)> Queued() =>
+        _due.UnorderedItems.Select(e => (local ? paths.Local(e.Element) : paths.Remote(e.Element), e.Priority));
+
+    public void Pump(long now, bool stopping)
+    {
+        while (!stopping && Alive && Limit > 0 && _active.Count < Limit && _due.TryPeek(out long id, out long due) && due <= now)
+        {
+            _due.Dequeue();
+            StartPass(id, now);
+        }
+        if (!stopping && Alive) StartDeliveries(now);
+        for (int i = _active.Count - 1; i >= 0; i--)
+        {
+            DeliveryPass p = _active[i];
+            if (p.InFlight == 0 && (p.Pending.Count == 0 || stopping || !Alive)) { _active.RemoveAt(i); FinishPass(p, now); }
+        }
+    }
+
+    public void OnReply(byte slot, string report, long now)
+    {
+        InFlightDelivery? d = _slots[slot];
+        if (d is null) { log.Warning("internal error: delivery report out of range"); return; }
+        _slots[slot] = null;
+        InFlight--;
+        d.Pass.InFlight--;
+
+        char status = report.Length > 0 ? report[0] : '\0';
+        string text = report.Length > 0 ? report[1..] : "";
+        if (status == 'Z' && d.Pass.Dying) { status = 'D'; text += TooLong; }
+        switch (status)
+        {
+            case 'K':
+                log.Success(d.Number, text);
+                Mark(d);
+                break;
+            case 'Z':
+                log.Deferral(d.Number, text);
+                d.Pass.Left = true;
+                break;
+            case 'D':
+                log.Failure(d.Number, text);
+                if (AddBounce(d, text)) Mark(d); else d.Pass.Left = true;
+                break;
+            default:
+                log.Mangled(d.Number);
+                d.Pass.Left = true;
+                break;
+        }
+        logStatus();
+        _ = now;
+    }
+
+    private void StartPass(long id, long now)
+    {
+        string path = local ? paths.Local(id) : paths.Remote(id);
+        if (!File.Exists(path)) { _known.Remove(id); channelGone(id); return; }
+        if (!InfoFile.TryRead(paths.Info(id), out string sender, out long birth))
+        {
+            log.Warning($"unable to stat info/{id % Limits.QueueSplit}/{id}");
+            _due.Enqueue(id, now + Limits.SysFailRetrySeconds);
+            return;
+        }
+        List<ChannelRecord> records;
+        try { records = ChannelFile.Read(path); }
+        catch (IOException) { log.Warning($"trouble reading {Path.GetRelativePath(paths.Root, path)}"); _due.Enqueue(id, now + Limits.SysFailRetrySeconds); return; }
+        catch (UnauthorizedAccessException) { log.Warning($"unable to open {Path.GetRelativePath(paths.Root, path)}"); _due.Enqueue(id, now + Limits.SysFailRetrySeconds); return; }
+
+        long retry = RetrySchedule.NextRetry(birth, now, local ? RetrySchedule.LocalSkip : RetrySchedule.RemoteSkip);
+        // Without a remote spawner nothing is tried, so nothing may expire: those recipients are only kept.
+        bool dying = spawn is not null && now > birth + QueueLifetime;
+        _active.Add(new DeliveryPass(id, path, sender, retry, dying, records.Where(r => !r.Done)));
+    }
+
+    private void StartDeliveries(long now)
+    {
+        while (InFlight < Limit && _active.Count > 0)
+        {
+            DeliveryPass? pass = null;
+            for (int k = 0; k < _active.Count && pass is null; k++)
+            {
+                DeliveryPass candidate = _active[(_next + k) % _active.Count];
+                if (candidate.Pending.Count > 0) { pass = candidate; _next = (_next + k + 1) % _active.Count; }
+            }
+            if (pass is null) return;
+            int slot = Array.IndexOf(_slots, null);
+            if (slot < 0 || slot >= Math.Min(Limit, 255)) return;
+
+            ChannelRecord record = pass.Pending.Dequeue();
+            var d = new InFlightDelivery(nextDeliveryNumber(), pass, record);
+            _slots[slot] = d;
+            InFlight++;
+            pass.InFlight++;
+            log.Starting(d.Number, pass.Id, local, record.Recipient);
+            logStatus();
+            if (spawn is null) { OnReply((byte)slot, NoRemoteYet, now); continue; }
+            if (!spawn.Send((byte)slot, QueuePaths.MessRelative(pass.Id), Verp.SenderFor(pass.Sender, record.Recipient), record.Recipient))
+                return; // the reader thread reports the lost spawner
+        }
+    }
+
+    private void FinishPass(DeliveryPass p, long now)
+    {
+        if (p.Left || p.Pending.Count > 0) { _due.Enqueue(p.Id, p.RetryAt); return; }
+        try
+        {
+            File.Delete(p.ChannelPath);
+            Posix.FsyncDirectory(Path.GetDirectoryName(p.ChannelPath)!);
+        }
+        catch (IOException)
+        {
+            log.Warning($"unable to unlink {Path.GetRelativePath(paths.Root, p.ChannelPath)}");
+            _due.Enqueue(p.Id, now + Limits.SysFailRetrySeconds);
+            return;
+        }
+        _known.Remove(p.Id);
+        channelGone(p.Id);
+    }
+
+    private void Mark(InFlightDelivery d)
+    {
+        if (!ChannelFile.MarkDone(d.Pass.ChannelPath, d.Record.Offset))
+            log.Warning($"trouble marking {Path.GetRelativePath(paths.Root, d.Pass.ChannelPath)}; message will be delivered twice!");
+    }
+
+    private bool AddBounce(InFlightDelivery d, string report)
+    {
+        string path = paths.Bounce(d.Pass.Id);
+        string paragraph = BounceFile.Paragraph(rewriter.StripVirtualPrepend(d.Record.Recipient), report);
+        try
+        {
+            if (BounceFile.Append(path, paragraph)) { Posix.FsyncDirectory(Path.GetDirectoryName(path)!); return true; }
+        }
+        catch (IOException) { /* reported below */ }
+        // qmail sleeps and retries forever here; FastQmail keeps the recipient T so the failure is retried later.
+        log.Alert("unable to append to bounce message; HELP! sleeping...");
+        return false;
+    }
+}

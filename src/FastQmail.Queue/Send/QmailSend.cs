@@ -1,0 +1,194 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using FastQmail.Core;
+using FastQmail.Core.Native;
+using FastQmail.Core.Queueing;
+
+namespace FastQmail.Queue.Send;
+
+/// <summary>
+/// qmail-send (qmail-reference.md 4): start-up checks, then one loop that handles events (spawn replies, trigger
+/// pulls, signals), preprocesses one todo entry per turn, starts due passes and deliveries, and sleeps until the
+/// next due time. SIGTERM finishes in-flight deliveries, stamps retry times on the channel files and exits 0.
+/// </summary>
+public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQueue, Func<long>? clock = null)
+{
+    private readonly Func<long> _clock = clock ?? (() => DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+    private readonly BlockingCollection<SendEvent> _events = new();
+    private readonly SendLog _log = new(io.Log);
+    private readonly QueuePaths _paths = new(home);
+    private readonly Queue<long> _todo = new();
+    private ControlFiles _control = null!;
+    private SendControls _controls = null!;
+    private ChannelScheduler _local = null!, _remote = null!;
+    private MessageCompletion _completion = null!;
+    private Preprocessor _preprocessor = null!;
+    private CleanClient _clean = null!;
+    private int _localSpawnLimit, _remoteSpawnLimit = 255;
+    private long _deliveries;
+    private bool _stopping, _scanWanted = true;
+
+    /// <summary>Lets a caller (a test, a supervisor) deliver a signal without a real one.</summary>
+    public void Post(SendEvent e) => _events.Add(e);
+
+    public int Run()
+    {
+        if (!Directory.Exists(home)) return CannotStart("unable to switch to home directory");
+        _control = new ControlFiles(home);
+        try { _controls = SendControls.Load(_control); }
+        catch (IOException) { return CannotStart("unable to read controls"); }
+        if (!Directory.Exists(_paths.Root)) return CannotStart("unable to switch to queue directory");
+        Posix.Umask(0x3f);
+
+        int mutex = Posix.Open(_paths.SendMutex, Posix.O_WRONLY | Posix.O_CLOEXEC);
+        if (mutex < 0) return CannotStart("unable to open mutex");
+        try
+        {
+            if (Posix.Flock(mutex, Posix.LOCK_EX | Posix.LOCK_NB) != 0) return CannotStart("qmail-send is already running");
+            return RunLocked();
+        }
+        finally { Posix.Close(mutex); }
+    }
+
+    private int RunLocked()
+    {
+        var localSpawn = new SpawnConnection(io.LocalRequests, io.LocalReplies);
+        SpawnConnection? remoteSpawn = io.RemoteRequests is null || io.RemoteReplies is null ? null : new SpawnConnection(io.RemoteRequests, io.RemoteReplies);
+        _localSpawnLimit = localSpawn.ReadSpawnLimit();
+        if (remoteSpawn is not null) _remoteSpawnLimit = remoteSpawn.ReadSpawnLimit();
+        if (_localSpawnLimit < 0 || _remoteSpawnLimit < 0) return CannotStart("hath the daemon spawn no fire?");
+
+        var rewriter = new AddressRewriter(_controls);
+        _clean = new CleanClient(io.CleanRequests, io.CleanReplies);
+        _completion = new MessageCompletion(_paths, _log, new BounceMessage(_controls), bounceQueue, _clean);
+        _preprocessor = new Preprocessor(_paths, rewriter, _log, _clean);
+        _local = new ChannelScheduler(true, _paths, _log, rewriter, localSpawn, () => ++_deliveries, LogStatus, id => _completion.ChannelGone(id, _clock()));
+        _remote = new ChannelScheduler(false, _paths, _log, rewriter, remoteSpawn, () => ++_deliveries, LogStatus, id => _completion.ChannelGone(id, _clock()));
+        ApplyLimits();
+
+        localSpawn.StartReader((slot, report) => Post(new(SendEventKind.Reply, true, slot, report)), () => Post(new(SendEventKind.SpawnLost, true)));
+        remoteSpawn?.StartReader((slot, report) => Post(new(SendEventKind.Reply, false, slot, report)), () => Post(new(SendEventKind.SpawnLost, false)));
+
+        var signals = new List<PosixSignalRegistration>();
+        foreach (var (signal, number) in new[] { (PosixSignal.SIGTERM, Posix.SIGTERM), ((PosixSignal)Posix.SIGALRM, Posix.SIGALRM), (PosixSignal.SIGHUP, Posix.SIGHUP) })
+            signals.Add(PosixSignalRegistration.Create(signal, ctx => { ctx.Cancel = true; Post(new(SendEventKind.Signal, Signal: number)); }));
+
+        long now = _clock();
+        foreach (var (id, localDue, remoteDue) in QueueScan.Preprocessed(_paths))
+        {
+            if (localDue is long l) _local.Enqueue(id, l);
+            if (remoteDue is long r) _remote.Enqueue(id, r);
+            if (localDue is null && remoteDue is null) _completion.ChannelGone(id, now);
+        }
+        using TriggerListener? trigger = TriggerListener.Start(_paths.Trigger, () => Post(new(SendEventKind.Trigger)));
+        LogStatus();
+        try { Loop(); }
+        finally { foreach (var s in signals) s.Dispose(); }
+        return 0;
+    }
+
+    private void Loop()
+    {
+        long nextScan = _clock();
+        while (true)
+        {
+            while (_events.TryTake(out SendEvent e)) Handle(e);
+            long now = _clock();
+            if (!_stopping)
+            {
+                if (_todo.Count == 0 && (_scanWanted || now >= nextScan))
+                {
+                    foreach (long id in QueueScan.Todo(_paths)) _todo.Enqueue(id);
+                    _scanWanted = false;
+                    nextScan = now + Limits.TodoScanSeconds;
+                }
+                if (_todo.Count > 0) Preprocess(_todo.Dequeue(), now);
+                _completion.RunDue(now);
+            }
+            _local.Pump(now, _stopping);
+            _remote.Pump(now, _stopping);
+            if (_stopping && CanExit()) { Exit(); return; }
+            if (_todo.Count > 0 && !_stopping) continue;
+
+            long wake = Math.Min(Math.Min(_local.NextWake(_stopping), _remote.NextWake(_stopping)),
+                _stopping ? long.MaxValue : Math.Min(_completion.NextWake, nextScan));
+            long seconds = Math.Clamp(wake - _clock(), 0, 86400);
+            if (seconds == 0 && wake <= _clock()) continue;
+            if (_events.TryTake(out SendEvent ev, TimeSpan.FromSeconds(seconds))) Handle(ev);
+        }
+    }
+
+    private void Preprocess(long id, long now)
+    {
+        PreprocessResult r = _preprocessor.Process(id);
+        if (_clean.Lost) Lost("qmail-clean");
+        if (!r.Committed) return;
+        if (r.HasLocal) _local.Enqueue(id, now);
+        if (r.HasRemote) _remote.Enqueue(id, now);
+        if (!r.HasLocal && !r.HasRemote) _completion.ChannelGone(id, now);
+    }
+
+    private void Handle(SendEvent e)
+    {
+        switch (e.Kind)
+        {
+            case SendEventKind.Trigger: _scanWanted = true; break;
+            case SendEventKind.Reply: (e.Local ? _local : _remote).OnReply(e.Slot, e.Report, _clock()); break;
+            case SendEventKind.SpawnLost:
+                (e.Local ? _local : _remote).Alive = false;
+                Lost("spawn");
+                break;
+            case SendEventKind.Signal when e.Signal == Posix.SIGTERM: _stopping = true; break;
+            case SendEventKind.Signal when e.Signal == Posix.SIGALRM:
+                _local.RetryAllNow(_clock());
+                _remote.RetryAllNow(_clock());
+                break;
+            case SendEventKind.Signal when e.Signal == Posix.SIGHUP: Reload(); break;
+        }
+    }
+
+    private void Reload()
+    {
+        try { _controls.Reload(_control); }
+        catch (IOException)
+        {
+            _log.Alert("unable to reread control/locals");
+            return;
+        }
+        ApplyLimits();
+    }
+
+    private void ApplyLimits()
+    {
+        _local.Limit = Math.Min(_controls.ConcurrencyLocal, _localSpawnLimit);
+        _remote.Limit = Math.Min(_controls.ConcurrencyRemote, _remoteSpawnLimit);
+        _local.QueueLifetime = _remote.QueueLifetime = _controls.QueueLifetime;
+    }
+
+    private void Lost(string what)
+    {
+        if (_stopping && what == "qmail-clean") return;
+        _log.Alert($"oh no! lost {what} connection! dying...");
+        _stopping = true;
+    }
+
+    private bool CanExit() => (_local.InFlight == 0 || !_local.Alive) && (_remote.InFlight == 0 || !_remote.Alive);
+
+    private void Exit()
+    {
+        foreach (var (path, due) in _local.Queued().Concat(_remote.Queued()))
+        {
+            try { File.SetLastWriteTimeUtc(path, DateTimeOffset.FromUnixTimeSeconds(due).UtcDateTime); }
+            catch (IOException) { _log.Warning($"unable to utime {Path.GetRelativePath(_paths.Root, path)}; message will be retried too soon"); }
+        }
+        _log.Exiting();
+    }
+
+    private void LogStatus() => _log.Status(_local.InFlight, _local.Limit, _remote.InFlight, _remote.Limit, _stopping);
+
+    private int CannotStart(string why)
+    {
+        _log.Alert("cannot start: " + why);
+        return 111;
+    }
+}
