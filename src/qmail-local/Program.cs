@@ -1,5 +1,7 @@
 using System.Text;
+using FastQmail.Core;
 using FastQmail.Core.Native;
+using FastQmail.Queue;
 using FastQmail.Delivery.Local;
 using Microsoft.Win32.SafeHandles;
 
@@ -19,8 +21,9 @@ if (parsed.Home.StartsWith('/'))
     catch (IOException) { /* LocalDelivery reports the unusable home with qmail's text */ }
     catch (UnauthorizedAccessException) { /* same */ }
 }
-// Forwarding through the queue is wired by the lead once MessageQueues.ForLocal exists (null = temporary failure).
-var delivery = new LocalDelivery(parsed, new MessageSource(new SafeFileHandle(0, ownsHandle: false)), forwardQueue: null, DateTimeOffset.UtcNow);
+// Forwards go into the queue of $QMAILHOME (qmail-lspawn's environment) as this user.
+var forwardQueue = MessageQueues.ForLocal(QmailHome.Resolve([], out _));
+var delivery = new LocalDelivery(parsed, new MessageSource(new SafeFileHandle(0, ownsHandle: false)), forwardQueue, DateTimeOffset.UtcNow);
 LocalDeliveryResult result = delivery.Run();
 Posix.WriteAll(result.ExitCode == 0 ? 1 : 2, Encoding.UTF8.GetBytes(result.Output));
 return result.ExitCode;

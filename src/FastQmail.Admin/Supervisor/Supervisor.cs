@@ -16,6 +16,9 @@ public sealed class Supervisor(string home, IReadOnlyList<string> smtpListen, Te
     private readonly string _bin = Path.Combine(home, "bin");
     private volatile bool _stopping;
 
+    /// <summary>Children (and their children: qmail-local forwarding through qmail-queue) find the home here.</summary>
+    private readonly List<string> _environment = Posix.EnvironmentWith([new("QMAILHOME", home)]);
+
     public int Run()
     {
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStop);
@@ -130,7 +133,7 @@ public sealed class Supervisor(string home, IReadOnlyList<string> smtpListen, Te
     {
         lock (_gate)
         {
-            int pid = Posix.Spawn(spec.Path, spec.Argv, spec.Fds, workingDirectory: home);
+            int pid = Posix.Spawn(spec.Path, spec.Argv, spec.Fds, _environment, workingDirectory: home);
             _running[pid] = spec.Name;
         }
     }
