@@ -140,8 +140,12 @@ public sealed class LocalSpawner(string home, string defaultDelivery, Stream req
         if (release) lock (_busy) _busy.Remove(slot);
         lock (_writeLock)
         {
-            replies.Write(reply);
-            replies.Flush();
+            try
+            {
+                replies.Write(reply);
+                replies.Flush();
+            }
+            catch (IOException) { /* qmail-send is gone; it redelivers whatever it did not hear about */ }
         }
     }
 }

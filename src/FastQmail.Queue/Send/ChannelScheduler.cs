@@ -158,7 +158,7 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
             File.Delete(p.ChannelPath);
             Posix.FsyncDirectory(Path.GetDirectoryName(p.ChannelPath)!);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             log.Warning($"unable to unlink {Path.GetRelativePath(paths.Root, p.ChannelPath)}");
             _due.Enqueue(p.Id, now + Limits.SysFailRetrySeconds);

@@ -52,7 +52,7 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
             File.Delete(paths.Info(id));
             Posix.FsyncDirectory(Path.GetDirectoryName(paths.Info(id))!);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             log.Warning($"unable to unlink info/{id % Limits.QueueSplit}/{id}");
             _retry.Enqueue(id, now + Limits.SysFailRetrySeconds);

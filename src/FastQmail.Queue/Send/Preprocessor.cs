@@ -28,7 +28,7 @@ public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, Sen
         foreach (string leftover in new[] { paths.Local(id), paths.Remote(id), paths.Info(id) })
         {
             try { File.Delete(leftover); }
-            catch (IOException) { log.Warning($"unable to unlink {Rel(leftover)}"); return default; }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { log.Warning($"unable to unlink {Rel(leftover)}"); return default; }
         }
 
         string uid = "?", qp = "?";

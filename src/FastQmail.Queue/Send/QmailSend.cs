@@ -98,7 +98,8 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
             {
                 if (_todo.Count == 0 && (_scanWanted || now >= nextScan))
                 {
-                    foreach (long id in QueueScan.Todo(_paths)) _todo.Enqueue(id);
+                    try { foreach (long id in QueueScan.Todo(_paths)) _todo.Enqueue(id); }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException) { _log.Alert("unable to opendir todo, sleeping..."); }
                     _scanWanted = false;
                     nextScan = now + Limits.TodoScanSeconds;
                 }
@@ -179,7 +180,7 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
         foreach (var (path, due) in _local.Queued().Concat(_remote.Queued()))
         {
             try { File.SetLastWriteTimeUtc(path, DateTimeOffset.FromUnixTimeSeconds(due).UtcDateTime); }
-            catch (IOException) { _log.Warning($"unable to utime {Path.GetRelativePath(_paths.Root, path)}; message will be retried too soon"); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { _log.Warning($"unable to utime {Path.GetRelativePath(_paths.Root, path)}; message will be retried too soon"); }
         }
         _log.Exiting();
     }
