@@ -45,9 +45,7 @@ public sealed class BounceMessage(SendControls controls)
     {
         var envelope = Envelope(originalSender) ?? throw new InvalidOperationException("a triple bounce is discarded, not injected");
         await using IQueueSubmission submission = queue.Open();
-        string received = string.Create(CultureInfo.InvariantCulture,
-            $"Received: (qmail {Environment.ProcessId} invoked for bounce); {Date822.Format(now)}\n");
-        await submission.WriteAsync(Encoding.UTF8.GetBytes(received));
+        // The queue writes qmail-queue's "Received: (qmail N invoked for bounce)" line itself (InvokedBy.Bounce).
         await submission.WriteAsync(Encoding.UTF8.GetBytes(Head(originalSender, envelope.Recipient, paragraphs, now)));
         await using (var mess = new FileStream(messPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None))
         {

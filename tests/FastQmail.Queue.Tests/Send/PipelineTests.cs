@@ -124,9 +124,7 @@ public class PipelineTests
         completion.ChannelGone(id, at);
 
         Assert.Equal("F\0Tjoe@example.com\0\0", queue.Envelope);
-        string pid = Environment.ProcessId.ToString();
-        Assert.Equal($"Received: (qmail {pid} invoked for bounce); 14 Nov 2023 22:13:20 -0000\n" +
-            "Date: 14 Nov 2023 22:13:20 -0000\nFrom: MAILER-DAEMON@mail.example.com\nTo: joe@example.com\nSubject: failure notice\n\n" +
+        Assert.Equal("Date: 14 Nov 2023 22:13:20 -0000\nFrom: MAILER-DAEMON@mail.example.com\nTo: joe@example.com\nSubject: failure notice\n\n" +
             "Hi. This is the qmail-send program at mail.example.com.\n" +
             "I'm afraid I wasn't able to deliver your message to the following addresses.\n" +
             "This is a permanent error; I've given up. Sorry it didn't work out.\n\n" +
