@@ -29,6 +29,7 @@ build() {
   for p in "${programs[@]}"; do
     dotnet publish "src/$p" -c Release -nologo -v q -clp:ErrorsOnly --no-restore >/dev/null
   done
+  touch dist/.built
   echo "dist/bin:"
   for p in "${programs[@]}"; do
     printf '  %-14s %9d bytes\n' "$p" "$(stat -c %s "dist/bin/$p")"
@@ -67,7 +68,10 @@ test_all() {
 run() {
   local stale=0
   for p in "${programs[@]}"; do [ -x "dist/bin/$p" ] || stale=1; done
-  if [ $stale -eq 1 ] || [ -n "$(find src Directory.Build.props Directory.Packages.props -newer dist/bin/fastqmail -type f -print -quit 2>/dev/null)" ]; then
+  # Rebuild when a source file is newer than the last build (bin/ and obj/ outputs do not count).
+  [ -f dist/.built ] || stale=1
+  if [ $stale -eq 1 ] || [ -n "$(find src Directory.Build.props Directory.Packages.props \( -name bin -o -name obj \) -prune -o \
+        -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -newer dist/.built -print -quit)" ]; then
     build
   fi
   [ -d var ] || dist/bin/fastqmail init --home "$root/var"

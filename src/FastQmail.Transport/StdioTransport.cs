@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using FastQmail.Core.Native;
 using FastQmail.Sessions;
 
 namespace FastQmail.Transport;

@@ -4,7 +4,6 @@ using FastQmail.Core;
 using FastQmail.Core.Native;
 using FastQmail.Core.Queueing;
 using FastQmail.Queue;
-using Microsoft.Win32.SafeHandles;
 
 Posix.Umask(0x1B); // 033: mess and intd files are 0644
 
@@ -16,8 +15,8 @@ try
 {
     string home = QmailHome.Resolve(args, out _);
     uint uid = Posix.GetUid();
-    using var message = new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, 0);
-    using var envelope = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Read, 0);
+    using var message = new DescriptorStream(0, canRead: true);
+    using var envelope = new DescriptorStream(1, canRead: true);
     return QmailQueueProgram.Run(message, envelope, new QueuePaths(home),
         PasswdNames.ClassifyFromFile("/etc/passwd", uid), uid, Environment.ProcessId, DateTimeOffset.UtcNow);
 }

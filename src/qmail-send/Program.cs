@@ -2,7 +2,6 @@ using FastQmail.Core;
 using FastQmail.Core.Native;
 using FastQmail.Queue;
 using FastQmail.Queue.Send;
-using Microsoft.Win32.SafeHandles;
 
 // qmail-send [--home DIR], started with qmail-start's descriptors (qmail-reference.md 1): fd 0 = log (written),
 // fd 1/2 = to/from qmail-lspawn, fd 3/4 = to/from qmail-rspawn (optional for now), fd 5/6 = to/from qmail-clean.
@@ -16,4 +15,5 @@ var io = new SendStreams(
     CleanRequests: Fd(5, FileAccess.Write), CleanReplies: Fd(6, FileAccess.Read));
 return new QmailSend(home, io, MessageQueues.ForBounce(home)).Run();
 
-static Stream Fd(int fd, FileAccess access) => new FileStream(new SafeFileHandle(fd, ownsHandle: false), access, 1);
+// read(2)/write(2) on the inherited fds: FileStream would pwrite a log that is a regular file at offset 0.
+static Stream Fd(int fd, FileAccess access) => new DescriptorStream(fd, canRead: access == FileAccess.Read);

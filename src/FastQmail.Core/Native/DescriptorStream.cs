@@ -1,6 +1,5 @@
-using FastQmail.Core.Native;
 
-namespace FastQmail.Transport;
+namespace FastQmail.Core.Native;
 
 /// <summary>
 /// A stream over an inherited descriptor using plain read(2)/write(2). FileStream would treat a regular file
