@@ -8,7 +8,8 @@ cd "$(dirname "$0")"
 root=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-programs=(qmail-queue qmail-smtpd qmail-send qmail-clean qmail-lspawn qmail-local fastqmail)
+# Every program is a folder under src/ whose project imports NativeApp.props.
+mapfile -t programs < <(grep -l 'NativeApp.props' src/*/*.csproj | xargs -n1 dirname | xargs -n1 basename | sort)
 
 # Debian packages the tests use; installed when missing (needs root, as CI runs).
 ensure_packages() {

@@ -11,9 +11,6 @@ namespace FastQmail.Admin.Home;
 /// </summary>
 public sealed class EmbeddedHome(string home, TextWriter log)
 {
-    /// <summary>Every program of dist/bin, linked into HOME/bin so programs find each other as qmail's do.</summary>
-    public static readonly string[] Programs =
-        ["qmail-queue", "qmail-smtpd", "qmail-send", "qmail-clean", "qmail-lspawn", "qmail-local", "fastqmail"];
 
     public string Home { get; } = home;
 
@@ -98,13 +95,15 @@ public sealed class EmbeddedHome(string home, TextWriter log)
     private void WriteControl(string name, string value) =>
         DurableFile.Replace(Path.Combine(Home, "control", name), Encoding.UTF8.GetBytes(value + "\n"));
 
+    /// <summary>Every program beside this one (dist/bin) is linked into HOME/bin, so programs find each other as qmail's do.</summary>
     private void LinkPrograms()
     {
         string dist = Path.GetDirectoryName(Environment.ProcessPath ?? AppContext.BaseDirectory) ?? ".";
-        foreach (string program in Programs)
+        foreach (string target in Directory.GetFiles(dist))
         {
+            string program = Path.GetFileName(target);
+            if (program.StartsWith('.') || (File.GetUnixFileMode(target) & UnixFileMode.UserExecute) == 0) continue;
             string link = Path.Combine(Home, "bin", program);
-            string target = Path.Combine(dist, program);
             if (File.Exists(link) || Directory.Exists(link) || new FileInfo(link).LinkTarget is not null) File.Delete(link);
             File.CreateSymbolicLink(link, target);
         }
