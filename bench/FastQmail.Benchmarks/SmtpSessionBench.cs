@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using FastQmail.Core;
@@ -98,6 +99,7 @@ public class SmtpSessionBench
     }
 
     /// <summary>Writes the commands, then reads until <paramref name="replies"/> reply lines have arrived.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ExchangeAsync(byte[] commands, int replies)
     {
         await _toServer.Writer.WriteAsync(commands);
