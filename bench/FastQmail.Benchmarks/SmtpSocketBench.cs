@@ -1,17 +1,20 @@
+using System.IO.Pipelines;
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Net.Sockets;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using FastQmail.Core;
+using FastQmail.Sessions;
 using FastQmail.Sessions.Smtp;
 using FastQmail.Transport;
 
 namespace FastQmail.Benchmarks;
 
 /// <summary>
-/// The production path: the built-in <see cref="SocketListener"/> (Socket, NetworkStream, StreamPipeReader/Writer)
-/// serving one long-lived loopback connection. One op = one NOOP round trip. The client uses Socket's ValueTask APIs,
+/// The production paths over one long-lived loopback connection: the built-in <see cref="SocketListener"/>
+/// (Socket, NetworkStream, StreamPipeReader/Writer), and tcpserver's mode, where the session runs over the socket
+/// given as a descriptor (<see cref="StdioTransport.OpenDescriptor"/>, as fd 0 and fd 1). One op = one NOOP round trip. The client uses Socket's ValueTask APIs,
 /// which allocate nothing, so what MemoryDiagnoser counts (all threads) is the server side plus the runtime's socket
 /// and thread-pool machinery. Timings include two loopback syscall pairs and thread hops per op.
 /// </summary>
@@ -23,8 +26,13 @@ public class SmtpSocketBench
     private readonly byte[] _mailRcptRset = "MAIL FROM:<alice@example.org>\r\nRCPT TO:<bob@example.com>\r\nRSET\r\n"u8.ToArray();
     private readonly byte[] _reply = new byte[4096];
     private string _home = "";
-    private SocketListener _listener = null!;
+    private SocketListener? _listener;
+    private Socket? _accepted;
+    private Task<int>? _session;
     private Socket _client = null!;
+
+    [Params("listener", "stdio")]
+    public string Transport { get; set; } = "listener";
 
     [GlobalSetup]
     public void Setup()
@@ -33,10 +41,26 @@ public class SmtpSocketBench
         Directory.CreateDirectory(Path.Combine(_home, "control"));
         File.WriteAllText(Path.Combine(_home, "control", "me"), "mx.example.org\n");
         var server = new SmtpServer(new ControlFiles(_home), new NullQueue(), null);
-        _listener = new SocketListener([new IPEndPoint(IPAddress.Loopback, 0)], server.HandleAsync, relayClient: null);
-        _listener.Start();
         _client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        _client.Connect(_listener.LocalEndPoints[0]);
+        if (Transport == "stdio")
+        {
+            using var listening = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            listening.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            listening.Listen(1);
+            _client.Connect(listening.LocalEndPoint!);
+            _accepted = listening.Accept();
+            _accepted.NoDelay = true;
+            int fd = (int)_accepted.Handle;
+            var pipe = new DuplexPipe(PipeReader.Create(StdioTransport.OpenDescriptor(fd, canRead: true)),
+                PipeWriter.Create(StdioTransport.OpenDescriptor(fd, canRead: false)));
+            _session = server.HandleAsync(pipe, new ConnectionInfo { RemoteIp = "127.0.0.1" }, CancellationToken.None);
+        }
+        else
+        {
+            _listener = new SocketListener([new IPEndPoint(IPAddress.Loopback, 0)], server.HandleAsync, relayClient: null);
+            _listener.Start();
+            _client.Connect(_listener.LocalEndPoints[0]);
+        }
         Expect("220 mx.example.org ESMTP\r\n");
         _client.Send("HELO client.example.net\r\n"u8);
         Expect("250 mx.example.org\r\n");
@@ -49,19 +73,24 @@ public class SmtpSocketBench
     {
         _client.Send("QUIT\r\n"u8);
         Expect("221 mx.example.org\r\n");
+        if (_session is not null && (!_session.Wait(TimeSpan.FromSeconds(10)) || _session.Result != 0))
+            throw new InvalidOperationException("no clean QUIT");
         _client.Dispose();
-        _listener.StopAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+        _accepted?.Dispose();
+        _listener?.StopAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
         Directory.Delete(_home, recursive: true);
     }
 
     [Benchmark(OperationsPerInvoke = RoundTrips)]
-    public async Task Noop_RoundTrip()
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] // its own box would add bytes/N per op
+    public async ValueTask Noop_RoundTrip()
     {
         for (int i = 0; i < RoundTrips; i++) await ExchangeAsync(_noop, 1);
     }
 
     [Benchmark(OperationsPerInvoke = RoundTrips)]
-    public async Task MailRcptRset_Pipelined()
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] // its own box would add bytes/N per op
+    public async ValueTask MailRcptRset_Pipelined()
     {
         for (int i = 0; i < RoundTrips; i++) await ExchangeAsync(_mailRcptRset, 3);
     }
