@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Net.Sockets;
 using FastQmail.Core.Native;
 using FastQmail.Sessions;
 
@@ -10,10 +11,12 @@ namespace FastQmail.Transport;
 /// </summary>
 public static class StdioTransport
 {
+    private const uint FileTypeMask = 0xF000, SocketType = 0xC000;
+
     public static async Task<int> RunAsync(ConnectionHandler handler, CancellationToken cancel = default)
     {
-        using var stdin = new DescriptorStream(0, canRead: true);
-        using var stdout = new DescriptorStream(1, canRead: false);
+        await using Stream stdin = OpenDescriptor(0, canRead: true);
+        await using Stream stdout = OpenDescriptor(1, canRead: false);
         var pipe = new DuplexPipe(PipeReader.Create(stdin, new StreamPipeReaderOptions(leaveOpen: true)),
             PipeWriter.Create(stdout, new StreamPipeWriterOptions(leaveOpen: true)));
         try
@@ -25,5 +28,31 @@ public static class StdioTransport
             await pipe.Input.CompleteAsync();
             await pipe.Output.CompleteAsync();
         }
+    }
+
+    /// <summary>
+    /// A stream over an inherited descriptor. A connected socket (what tcpserver, inetd and systemd hand over) gets
+    /// a <see cref="NetworkStream"/>: its reads wait in epoll, so timeoutsmtpd can cancel them and a read allocates
+    /// nothing. Anything else (a pipe, a file) gets <see cref="DescriptorStream"/>'s plain read(2)/write(2).
+    /// The descriptor is never closed or shut down here: it belongs to the process and is closed when it exits
+    /// (so the kernel still sends the last reply). That is why the wrapping Socket is never disposed or finalized:
+    /// on Linux, disposing a Socket, even one that does not own its handle, aborts the connection (connect to
+    /// AF_UNSPEC, which the peer sees as a reset).
+    /// </summary>
+    public static Stream OpenDescriptor(int fd, bool canRead)
+    {
+        if (Posix.TryFstat(fd, out FileStatus st) && (st.Mode & FileTypeMask) == SocketType)
+        {
+            try
+            {
+                var socket = new Socket(new SafeSocketHandle(fd, ownsHandle: false));
+                GC.SuppressFinalize(socket);
+                if (socket.SocketType == System.Net.Sockets.SocketType.Stream && socket.Connected)
+                    return new NetworkStream(socket, canRead ? FileAccess.Read : FileAccess.Write, ownsSocket: false);
+            }
+            catch (SocketException) { } // not usable as a stream socket: plain read/write still work
+            catch (IOException) { }
+        }
+        return new DescriptorStream(fd, canRead);
     }
 }

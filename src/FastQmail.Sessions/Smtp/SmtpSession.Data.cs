@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Text;
 using FastQmail.Core;
 using FastQmail.Core.Queueing;
@@ -31,7 +32,8 @@ public sealed partial class SmtpSession
     }
 
     /// <summary>Receives the message after 354 and answers it. False when the connection is to be closed.</summary>
-    private async Task<bool> DataAsync(PipeReader input)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> DataAsync(PipeReader input)
     {
         IQueueSubmission submission = _submission!;
         _submission = null;
@@ -99,6 +101,7 @@ public sealed partial class SmtpSession
         return status;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask CommitAsync(IQueueSubmission submission)
     {
         EnvelopeWriter.End(_envelope);

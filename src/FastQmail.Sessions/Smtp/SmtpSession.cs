@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Text;
 using FastQmail.Core.Queueing;
 using FastQmail.Protocols.Address;
@@ -214,6 +215,9 @@ public sealed partial class SmtpSession : IResettable
     }
 
     /// <summary>Sends buffered replies. False when the peer is gone or the write timed out (qmail exits silently).</summary>
+    /// <remarks>This and the other awaiting helpers use the pooling builder: an await that does not complete at once
+    /// (every read waiting for the client's next command) would otherwise allocate a state-machine box per call.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> FlushAsync()
     {
         if (!_unflushed) return true;
@@ -230,6 +234,7 @@ public sealed partial class SmtpSession : IResettable
 
     /// <summary>One read with timeoutsmtpd. Null when the connection is over: a timeout (answered with
     /// <c>451 timeout (#4.4.2)</c>), a read error, or the server stopping.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadResult?> ReadAsync(PipeReader input)
     {
         try

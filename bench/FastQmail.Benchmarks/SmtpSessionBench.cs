@@ -1,0 +1,140 @@
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using FastQmail.Core;
+using FastQmail.Sessions;
+using FastQmail.Sessions.Smtp;
+
+namespace FastQmail.Benchmarks;
+
+/// <summary>
+/// The session loop in steady state: one <see cref="SmtpServer"/> connection over an in-memory pipe pair stays open
+/// for the whole run (set up once, QUIT at the end). Both pipes use the inline scheduler, so a client write runs the
+/// session to its next wait on the same thread: what MemoryDiagnoser counts is the loop's own work, with no thread
+/// pool hops. One op = one command round trip (write, read the reply) or one pipelined MAIL+RCPT+RSET group, or
+/// one whole MAIL/RCPT/DATA(4 KiB)/250 transaction into an in-memory queue that allocates nothing itself.
+/// </summary>
+[MemoryDiagnoser]
+public class SmtpSessionBench
+{
+    private const int RoundTrips = 256;
+    private const int Transactions = 16;
+
+    private static readonly PipeOptions Inline = new(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline,
+        pauseWriterThreshold: 0, useSynchronizationContext: false);
+
+    private readonly byte[] _noop = "NOOP\r\n"u8.ToArray();
+    private readonly byte[] _mailRcptRset = "MAIL FROM:<alice@example.org>\r\nRCPT TO:<bob@example.com>\r\nRSET\r\n"u8.ToArray();
+    private readonly byte[] _mailRcptData = "MAIL FROM:<alice@example.org>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\n"u8.ToArray();
+    private byte[] _body = [];
+    private string _home = "";
+    private Pipe _toServer = null!, _toClient = null!;
+    private NullQueue _queue = null!;
+    private Task<int> _session = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _home = Path.Combine(Path.GetTempPath(), "fq-smtp-bench-" + Environment.ProcessId);
+        Directory.CreateDirectory(Path.Combine(_home, "control"));
+        File.WriteAllText(Path.Combine(_home, "control", "me"), "mx.example.org\n");
+        var body = new StringBuilder("Subject: bench\r\n\r\n");
+        while (body.Length < 4096) body.Append(body.Length % 700 < 70 ? "..dot-stuffed line\r\n" : "a line of an ordinary message body.\r\n");
+        body.Append(".\r\n");
+        _body = Encoding.ASCII.GetBytes(body.ToString());
+
+        _queue = new NullQueue();
+        _toServer = new Pipe(Inline);
+        _toClient = new Pipe(Inline);
+        var server = new SmtpServer(new ControlFiles(_home), _queue, null);
+        _session = server.HandleAsync(new Duplex(_toServer.Reader, _toClient.Writer),
+            new ConnectionInfo { RemoteIp = "192.0.2.1", LocalIp = "192.0.2.25" }, CancellationToken.None);
+
+        // The dialog is checked once, byte for byte, so the benchmark cannot silently measure an error path.
+        Expect("220 mx.example.org ESMTP\r\n");
+        Send("HELO client.example.net\r\n"u8.ToArray());
+        Expect("250 mx.example.org\r\n");
+        Send(_noop);
+        Expect("250 ok\r\n");
+        Send(_mailRcptRset);
+        Expect("250 ok\r\n250 ok\r\n250 flushed\r\n");
+        Send(_mailRcptData);
+        Expect("250 ok\r\n250 ok\r\n354 go ahead\r\n");
+        Send(_body);
+        string accepted = Read();
+        if (!accepted.StartsWith("250 ok ", StringComparison.Ordinal) || !accepted.EndsWith($" qp {NullQueue.Pid}\r\n", StringComparison.Ordinal))
+            throw new InvalidOperationException("unexpected reply to DATA: " + accepted);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        Send("QUIT\r\n"u8.ToArray());
+        Expect("221 mx.example.org\r\n");
+        if (!_session.Wait(TimeSpan.FromSeconds(10)) || _session.Result != 0) throw new InvalidOperationException("no clean QUIT");
+        Directory.Delete(_home, recursive: true);
+    }
+
+    [Benchmark(OperationsPerInvoke = RoundTrips)]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] // its own box would add bytes/N per op
+    public async ValueTask Noop_RoundTrip()
+    {
+        for (int i = 0; i < RoundTrips; i++) await ExchangeAsync(_noop, 1);
+    }
+
+    [Benchmark(OperationsPerInvoke = RoundTrips)]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] // its own box would add bytes/N per op
+    public async ValueTask MailRcptRset_Pipelined()
+    {
+        for (int i = 0; i < RoundTrips; i++) await ExchangeAsync(_mailRcptRset, 3);
+    }
+
+    [Benchmark(OperationsPerInvoke = Transactions)]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] // its own box would add bytes/N per op
+    public async ValueTask Transaction_4KiB()
+    {
+        for (int i = 0; i < Transactions; i++)
+        {
+            await ExchangeAsync(_mailRcptData, 3);
+            await ExchangeAsync(_body, 1);
+        }
+    }
+
+    /// <summary>Writes the commands, then reads until <paramref name="replies"/> reply lines have arrived.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask ExchangeAsync(byte[] commands, int replies)
+    {
+        await _toServer.Writer.WriteAsync(commands);
+        int lines = 0;
+        while (lines < replies)
+        {
+            ReadResult r = await _toClient.Reader.ReadAsync();
+            foreach (ReadOnlyMemory<byte> m in r.Buffer) lines += m.Span.Count((byte)'\n');
+            _toClient.Reader.AdvanceTo(r.Buffer.End);
+            if (r.IsCompleted) throw new InvalidOperationException("the session ended");
+        }
+    }
+
+    private void Send(byte[] bytes) => _toServer.Writer.WriteAsync(bytes).AsTask().GetAwaiter().GetResult();
+
+    private string Read()
+    {
+        ReadResult r = _toClient.Reader.ReadAsync().AsTask().GetAwaiter().GetResult();
+        string text = Encoding.ASCII.GetString(r.Buffer);
+        _toClient.Reader.AdvanceTo(r.Buffer.End);
+        return text;
+    }
+
+    private void Expect(string expected)
+    {
+        string got = Read();
+        if (got != expected) throw new InvalidOperationException($"expected {expected.TrimEnd()}, got {got.TrimEnd()}");
+    }
+
+    private sealed class Duplex(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+        public PipeWriter Output { get; } = output;
+    }
+}
