@@ -66,6 +66,15 @@ public class MailKitDeliveryTests(MtaFixture fixture) : IClassFixture<MtaFixture
                 Assert.True(bytes.AsSpan().EndsWith(exp.Body), $"body of {tag} differs from what was sent");
             }
         Assert.Equal(Connections * PerConnection, seen.Count);
+
+        // Every file belongs to the home's owner; run by root, that owner is never root.
+        Assert.True(FastQmail.Core.Native.Posix.TryStat(mta.Home, out var home));
+        foreach (string file in mta.Delivered("alice"))
+        {
+            Assert.True(FastQmail.Core.Native.Posix.TryStat(file, out var st));
+            Assert.Equal(home.Uid, st.Uid);
+            if (FastQmail.Core.Native.Posix.GetUid() == 0) Assert.NotEqual(0u, st.Uid);
+        }
         Assert.All(seen, kv => Assert.Equal(1, kv.Value));
     }
 

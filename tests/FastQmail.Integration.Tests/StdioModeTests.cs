@@ -40,6 +40,25 @@ public class StdioModeTests(MtaFixture fixture) : IClassFixture<MtaFixture>
         Assert.EndsWith($"Subject: {tag}\n\nvia stdin\n.dot\n", text);
     }
 
+    [Fact]
+    public void With_QMAILQUEUE_the_message_goes_through_that_program_and_is_delivered()
+    {
+        var mta = fixture.Mta;
+        string tag = "qmailqueue-" + Guid.NewGuid().ToString("N");
+        string dialog = "HELO c.test\r\nMAIL FROM:<q@remote.test>\r\nRCPT TO:<alice@example.test>\r\nDATA\r\n" +
+            $"Subject: {tag}\r\n\r\nthrough the child\r\n.\r\nQUIT\r\n";
+        // A filter in qmail's QMAILQUEUE style: the real qmail-queue, reached through the variable.
+        var env = new Dictionary<string, string> { ["TCPREMOTEIP"] = "192.0.2.10", ["QMAILQUEUE"] = Repo.Bin("qmail-queue") };
+        var r = ProgramRun.Run(Repo.Bin("qmail-smtpd"), ["--home", mta.Home], Encoding.ASCII.GetBytes(dialog), env, asOwnerOf: mta.Home);
+        Assert.Contains("\r\n250 ok ", r.Text);
+        string? file = null;
+        Assert.True(Eventually.True(() => (file = FindTagged(mta, "alice", tag)) is not null, TimeSpan.FromSeconds(15)),
+            "not delivered; log:\n" + mta.LogText);
+        // The child qmail-queue decides "who" from its real uid: the embedded owner is none of qmail's accounts.
+        Assert.Matches(@"\nReceived: \(qmail \d+ invoked by uid \d+\); [^\n]+\nReceived: from unknown \(HELO c\.test\) \(192\.0\.2\.10\)\n",
+            File.ReadAllText(file!));
+    }
+
     [RequiresProgramFact("tcpserver", "ucspi-tcp")]
     public void Under_tcpserver_R_H_it_serves_a_session_and_the_message_is_delivered()
     {
