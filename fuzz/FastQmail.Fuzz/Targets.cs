@@ -5,7 +5,11 @@ namespace FastQmail.Fuzz;
 /// <summary>Every fuzz target by name (no reflection: the list is the registry).</summary>
 public static class TargetRegistry
 {
-    public static readonly IFuzzTarget[] All = [new CdbTarget(), new EnvelopeTarget(), new UsersAssignTarget()];
+    public static readonly IFuzzTarget[] All =
+    [
+        new CdbTarget(), new EnvelopeTarget(), new UsersAssignTarget(), new SmtpLineTarget(), new SmtpCommandTarget(),
+        new AddressTarget(), new DataTarget(), new ReceivedLineTarget(), new SmtpSessionTarget(),
+    ];
 
     public static IFuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 }
