@@ -13,6 +13,7 @@ public static class AdminCommand
         "usage: fastqmail init --home DIR [--domain D]... [--user NAME]...\n" +
         "       fastqmail adduser --home DIR NAME\n" +
         "       fastqmail newu --home DIR              (compile users/assign into users/cdb)\n" +
+        "       fastqmail newmrh --home DIR            (compile control/morercpthosts into morercpthosts.cdb)\n" +
         "       fastqmail start --home DIR [--smtp ADDR:PORT]...\n";
 
     public static int Run(string[] args, TextWriter output)
@@ -27,6 +28,7 @@ public static class AdminCommand
                 "init" => Init(home, rest, output),
                 "adduser" when rest.Length == 1 => new EmbeddedHome(home, output).AddUser(rest[0]),
                 "newu" when rest.Length == 0 => NewU(home, output),
+                "newmrh" when rest.Length == 0 => NewMrh(home, output),
                 "start" => Start(home, rest, output),
                 _ => UsageError(output),
             };
@@ -60,6 +62,18 @@ public static class AdminCommand
         var users = new UsersFile(home);
         users.Write(users.ReadEntries());
         output.WriteLine($"fastqmail: compiled {users.CdbPath}");
+        return 0;
+    }
+
+    /// <summary>qmail-newmrh: every line of control/morercpthosts, lower-cased, becomes a key with empty data.</summary>
+    private static int NewMrh(string home, TextWriter output)
+    {
+        var controls = new ControlFiles(home);
+        var hosts = controls.ReadList("morercpthosts") ?? [];
+        var cdb = new FastQmail.Protocols.Cdb.CdbWriter();
+        foreach (string host in hosts) cdb.Add(System.Text.Encoding.UTF8.GetBytes(host.ToLowerInvariant()), []);
+        Home.DurableFile.Replace(controls.PathOf("morercpthosts.cdb"), cdb.ToArray());
+        output.WriteLine($"fastqmail: compiled {hosts.Count} hosts into {controls.PathOf("morercpthosts.cdb")}");
         return 0;
     }
 

@@ -57,3 +57,22 @@ public class InitTests
         Assert.EndsWith(".\n", Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(home, "users", "assign"))));
     }
 }
+
+/// <summary>fastqmail newmrh + qmail-smtpd: a domain only in morercpthosts is accepted once compiled.</summary>
+public class MoreRcptHostsTests
+{
+    [Fact]
+    public void Newmrh_compiles_morercpthosts_and_qmail_smtpd_accepts_those_domains()
+    {
+        using var dir = new TempDirectory("fqmrh");
+        string home = dir["home"];
+        Assert.Equal(0, ProgramRun.Run(Repo.Bin("fastqmail"), ["init", "--home", home]).ExitCode);
+        File.WriteAllText(Path.Combine(home, "control", "morercpthosts"), "# more\nExtra.Test\n.wild.test\n");
+        var r = ProgramRun.Run(Repo.Bin("fastqmail"), ["newmrh", "--home", home]);
+        Assert.True(r.ExitCode == 0, r.Text);
+        string dialog = "MAIL FROM:<a@b.test>\r\nRCPT TO:<x@extra.test>\r\nRCPT TO:<x@sub.wild.test>\r\nRCPT TO:<x@other.test>\r\nQUIT\r\n";
+        var smtp = ProgramRun.Run(Repo.Bin("qmail-smtpd"), ["--home", home], Encoding.ASCII.GetBytes(dialog), asOwnerOf: home);
+        string[] replies = smtp.Text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["250 ok", "250 ok", "250 ok", "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)"], replies[1..5]);
+    }
+}
