@@ -22,21 +22,21 @@ public sealed class RemoteHostFinder(DnsResolver dns, ISet<IPAddress> me, Random
         if (route is not null)
         {
             // A relay from smtproutes: addresses only, all of them, no best-MX check.
-            if (TryLiteral(route.Relay, out IPAddress? relayIp)) return Found([new MailExchanger(relayIp!, 0, route.Port)]);
+            if (TryLiteral(route.Relay, out IPAddress? relayIp)) return Found([new MailExchanger(relayIp!, 0, route.Port, route.Relay)]);
             var (addresses, status) = Addresses(route.Relay);
-            if (addresses.Count > 0) return Found(addresses.Select(a => new MailExchanger(a, 0, route.Port)).ToList());
+            if (addresses.Count > 0) return Found(addresses.Select(a => new MailExchanger(a, 0, route.Port, route.Relay)).ToList());
             return status == DnsLookupStatus.TempFail ? Fail(TempNotFound)
                 : status == DnsLookupStatus.NxDomain ? Fail($"DSorry, I couldn't find any host named {route.Relay}. (#5.1.2)\n")
                 : Fail(NoExchanger);
         }
-        if (TryLiteral(host, out IPAddress? ip)) return Check([new MailExchanger(ip!, 0, port)]);
+        if (TryLiteral(host, out IPAddress? ip)) return Check([new MailExchanger(ip!, 0, port, host)]);
 
         DnsLookup mx = dns.Lookup(host, DnsType.Mx);
         if (mx.Status == DnsLookupStatus.TempFail) return Fail(TempNotFound);
         if (mx.Status != DnsLookupStatus.Found)
         {
             var (addresses, status) = Addresses(host);
-            if (addresses.Count > 0) return Check(addresses.Select(a => new MailExchanger(a, 0, port)).ToList());
+            if (addresses.Count > 0) return Check(addresses.Select(a => new MailExchanger(a, 0, port, host)).ToList());
             return status == DnsLookupStatus.TempFail ? Fail(TempNotFound)
                 : status == DnsLookupStatus.NxDomain ? Fail($"DSorry, I couldn't find any host named {host}. (#5.1.2)\n")
                 : Fail(NoExchanger);
@@ -52,10 +52,10 @@ public sealed class RemoteHostFinder(DnsResolver dns, ISet<IPAddress> me, Random
         bool temporary = false;
         foreach (DnsRecord r in ordered)
         {
-            if (TryLiteral(r.Target!, out IPAddress? literal)) { candidates.Add(new MailExchanger(literal!, r.Preference, port)); continue; }
+            if (TryLiteral(r.Target!, out IPAddress? literal)) { candidates.Add(new MailExchanger(literal!, r.Preference, port, r.Target!)); continue; }
             var (addresses, status) = Addresses(r.Target!);
             if (status == DnsLookupStatus.TempFail) temporary = true;
-            candidates.AddRange(addresses.Select(a => new MailExchanger(a, r.Preference, port)));
+            candidates.AddRange(addresses.Select(a => new MailExchanger(a, r.Preference, port, r.Target!)));
         }
         if (candidates.Count == 0) return Fail(temporary ? TempNotFound : NoExchanger);
         return Check(candidates);
