@@ -127,7 +127,7 @@ public sealed class SmtpDialogue(SmtpChannel channel, MailExchanger server, stri
         try { tls.AuthenticateAsClient(options); }
         catch (AuthenticationException e)
         {
-            _reports.Add($"ZConnected to {_ip} but the TLS negotiation failed: {e.Message.Replace('\0', '?')} (#4.4.2)\n");
+            _reports.Add($"ZConnected to {_ip} but the TLS negotiation failed: {e.Message.ReplaceLineEndings(" ").Replace('\0', '?')} (#4.4.2)\n");
             return false;
         }
         catch (IOException) { throw new SmtpConnectionLostException(); }

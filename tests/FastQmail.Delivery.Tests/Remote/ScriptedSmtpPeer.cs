@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace FastQmail.Delivery.Tests.Remote;
@@ -27,6 +29,9 @@ public sealed class ScriptedSmtpPeer : IDisposable
     };
     /// <summary>RCPT replies by recipient address (what is between the angle brackets); others get Replies["RCPT"].</summary>
     public readonly Dictionary<string, string> RcptReplies = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>When set, STARTTLS is answered 220 and the session continues over TLS with this certificate.</summary>
+    public X509Certificate2? Certificate;
+    public bool TlsUsed;
     public string? DropAt;
     public string? StallAt;
     public readonly List<string> Commands = new();
@@ -57,7 +62,7 @@ public sealed class ScriptedSmtpPeer : IDisposable
     {
         using (client)
         {
-            var s = client.GetStream();
+            Stream s = client.GetStream();
             try
             {
                 if (!await Answer(s, "GREETING")) return;
@@ -71,6 +76,15 @@ public sealed class ScriptedSmtpPeer : IDisposable
                     {
                         string addr = line[(line.IndexOf('<') + 1)..line.LastIndexOf('>')];
                         if (!await Answer(s, "RCPT", RcptReplies.GetValueOrDefault(addr))) return;
+                        continue;
+                    }
+                    if (verb == "STARTTLS" && Certificate is not null)
+                    {
+                        await Send(s, "220 ready\r\n");
+                        var tls = new SslStream(s);
+                        await tls.AuthenticateAsServerAsync(Certificate);
+                        s = tls;
+                        TlsUsed = true;
                         continue;
                     }
                     if (!Replies.ContainsKey(verb)) { await Send(s, "502 unimplemented\r\n"); continue; }
@@ -88,7 +102,7 @@ public sealed class ScriptedSmtpPeer : IDisposable
         }
     }
 
-    private async Task<bool> Answer(NetworkStream s, string stage, string? reply = null)
+    private async Task<bool> Answer(Stream s, string stage, string? reply = null)
     {
         if (DropAt == stage) return false;
         if (StallAt == stage) await Task.Delay(TimeSpan.FromSeconds(30), _stop.Token).ContinueWith(_ => { });
@@ -96,9 +110,9 @@ public sealed class ScriptedSmtpPeer : IDisposable
         return true;
     }
 
-    private static Task Send(NetworkStream s, string text) => s.WriteAsync(Encoding.ASCII.GetBytes(text)).AsTask();
+    private static Task Send(Stream s, string text) => s.WriteAsync(Encoding.ASCII.GetBytes(text)).AsTask();
 
-    private static async Task<string?> ReadLine(NetworkStream s)
+    private static async Task<string?> ReadLine(Stream s)
     {
         var bytes = new List<byte>();
         byte[] one = new byte[1];
@@ -111,7 +125,7 @@ public sealed class ScriptedSmtpPeer : IDisposable
     }
 
     /// <summary>Raw bytes up to and including the CRLF.CRLF that ends DATA.</summary>
-    private static async Task<byte[]> ReadData(NetworkStream s)
+    private static async Task<byte[]> ReadData(Stream s)
     {
         var bytes = new List<byte>();
         byte[] one = new byte[1];
