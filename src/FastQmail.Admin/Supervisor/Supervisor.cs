@@ -98,22 +98,23 @@ public sealed class Supervisor(string home, IReadOnlyList<string> smtpListen, Te
         var fromSpawn = Posix.Pipe(); // qmail-lspawn stdout -> qmail-send fd 2
         var toClean = Posix.Pipe();   // qmail-send fd 5 -> qmail-clean stdin
         var fromClean = Posix.Pipe(); // qmail-clean stdout -> qmail-send fd 6
-        int nullRead = Posix.Open("/dev/null", Posix.O_RDONLY | Posix.O_CLOEXEC);
-        int nullWrite = Posix.Open("/dev/null", Posix.O_WRONLY | Posix.O_CLOEXEC);
+        var toRemote = Posix.Pipe();   // qmail-send fd 3 -> qmail-rspawn stdin
+        var fromRemote = Posix.Pipe(); // qmail-rspawn stdout -> qmail-send fd 4
         try
         {
             Start(new ChildSpec("qmail-lspawn", Program("qmail-lspawn"), ["qmail-lspawn", "--home", home, "./Maildir/"],
                 [(toSpawn.Read, 0), (fromSpawn.Write, 1)]));
             Start(new ChildSpec("qmail-clean", Program("qmail-clean"), ["qmail-clean", "--home", home],
                 [(toClean.Read, 0), (fromClean.Write, 1)]));
-            // No remote channel yet: fds 3 and 4 are /dev/null, so qmail-send sees no qmail-rspawn.
+            Start(new ChildSpec("qmail-rspawn", Program("qmail-rspawn"), ["qmail-rspawn", "--home", home],
+                [(toRemote.Read, 0), (fromRemote.Write, 1)]));
             Start(new ChildSpec("qmail-send", Program("qmail-send"), ["qmail-send", "--home", home],
-                [(1, 0), (toSpawn.Write, 1), (fromSpawn.Read, 2), (nullWrite, 3), (nullRead, 4), (toClean.Write, 5), (fromClean.Read, 6)]));
+                [(1, 0), (toSpawn.Write, 1), (fromSpawn.Read, 2), (toRemote.Write, 3), (fromRemote.Read, 4), (toClean.Write, 5), (fromClean.Read, 6)]));
         }
         finally
         {
             foreach (int fd in (int[])[toSpawn.Read, toSpawn.Write, fromSpawn.Read, fromSpawn.Write,
-                         toClean.Read, toClean.Write, fromClean.Read, fromClean.Write, nullRead, nullWrite])
+                         toClean.Read, toClean.Write, fromClean.Read, fromClean.Write, toRemote.Read, toRemote.Write, fromRemote.Read, fromRemote.Write])
                 Posix.Close(fd);
         }
     }

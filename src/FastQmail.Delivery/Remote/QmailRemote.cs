@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using FastQmail.Queue.Send;
+
+namespace FastQmail.Delivery.Remote;
+
+/// <summary>
+/// qmail-remote (qmail-reference.md 6): <c>qmail-remote host sender recip...</c>, the message on fd 0, reports on
+/// fd 1 (6.6), always exit 0. Finds the servers, tries each address in order with timeoutconnect, and runs one
+/// SMTP dialogue with the first that answers. <paramref name="defaultPort"/> exists for tests (qmail: 25).
+/// </summary>
+public sealed class QmailRemote(string home, DnsResolver dns, ISet<IPAddress> me, int defaultPort = 25)
+{
+    public const string Usage = "DI (qmail-remote) was invoked improperly. (#5.3.5)\n";
+    public const string Control = "ZUnable to read control files. (#4.3.0)\n";
+    public const string NoConnection = "ZSorry, I wasn't able to establish an SMTP connection. (#4.4.1)\n";
+
+    /// <summary>Runs a delivery and returns the reports (each without its NUL).</summary>
+    public IReadOnlyList<string> Deliver(IReadOnlyList<string> args, Func<RemoteMessage> openMessage)
+    {
+        if (args.Count < 3) return [Usage];
+        string host = args[0], sender = args[1];
+        RemoteControls? controls = RemoteControls.Load(home);
+        if (controls is null) return [Control];
+
+        SmtpRoute? route = controls.Routes.Find(host, defaultPort);
+        HostSearch found = new RemoteHostFinder(dns, me).Find(host, route, defaultPort);
+        if (found.Failure is not null) return [found.Failure];
+
+        RemoteMessage message;
+        try { message = openMessage(); }
+        catch (IOException) { return ["ZUnable to read message. (#4.3.0)\n"]; }
+
+        string quotedSender = sender.Length == 0 ? "" : AddressQuote.QuoteAddress(sender);
+        var recipients = args.Skip(2).Select(AddressQuote.QuoteAddress).ToList();
+        foreach (MailExchanger mx in found.Candidates)
+        {
+            using Socket? socket = Connect(mx, controls);
+            if (socket is null) continue;
+            using var stream = new NetworkStream(socket, ownsSocket: false);
+            var dialogue = new SmtpDialogue(new SmtpChannel(stream), mx, controls.HeloHost, quotedSender, recipients, message,
+                controls.RequiresVerifiedTls(host));
+            return dialogue.Run();
+        }
+        return [NoConnection];
+    }
+
+    /// <summary>Writes reports as qmail-remote does: each followed by a NUL.</summary>
+    public static void Write(IReadOnlyList<string> reports, Stream output)
+    {
+        foreach (string r in reports)
+        {
+            output.Write(Encoding.UTF8.GetBytes(r));
+            output.WriteByte(0);
+        }
+        output.Flush();
+    }
+
+    private static Socket? Connect(MailExchanger mx, RemoteControls controls)
+    {
+        var socket = new Socket(mx.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (controls.OutgoingIp is { } local && local.AddressFamily == mx.Address.AddressFamily)
+                socket.Bind(new IPEndPoint(local, 0));
+            using var cts = new CancellationTokenSource(controls.ConnectTimeout);
+            socket.ConnectAsync(new IPEndPoint(mx.Address, mx.Port), cts.Token).AsTask().GetAwaiter().GetResult();
+            int ms = (int)Math.Min(int.MaxValue, controls.RemoteTimeout.TotalMilliseconds);
+            socket.ReceiveTimeout = socket.SendTimeout = ms;
+            socket.NoDelay = true;
+            return socket;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            socket.Dispose();
+            return null;
+        }
+    }
+}

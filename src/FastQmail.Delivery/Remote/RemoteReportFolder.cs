@@ -1,0 +1,48 @@
+using System.Text;
+using FastQmail.Core.Native;
+
+namespace FastQmail.Delivery.Remote;
+
+/// <summary>
+/// qmail-rspawn's <c>report()</c> (qmail-reference.md 4.10, 6.6): turns qmail-remote's exit status and its
+/// NUL-terminated reports into the one reply qmail-send expects (status letter + text).
+/// </summary>
+public static class RemoteReportFolder
+{
+    public static string Fold(int waitStatus, ReadOnlySpan<byte> output)
+    {
+        if (!Posix.Exited(waitStatus)) return "Zqmail-remote crashed.\n";
+        int code = Posix.ExitCode(waitStatus);
+        if (code == 111) return "ZUnable to run qmail-remote.\n";
+        if (code != 0) return "DUnable to run qmail-remote.\n";
+        return Fold(output);
+    }
+
+    /// <summary>The fold of a cleanly exited qmail-remote's output.</summary>
+    public static string Fold(ReadOnlySpan<byte> s)
+    {
+        if (s.IsEmpty) return "Zqmail-remote produced no output.\n";
+        int result = -1;
+        for (int j = 0, k = 0; k < s.Length; k++)
+        {
+            if (s[k] != 0) continue;
+            if (s[j] == (byte)'K') { result = 1; break; }
+            if (s[j] == (byte)'Z') { result = 0; break; }
+            if (s[j] == (byte)'D') break;
+            j = k + 1;
+        }
+        int orr = s[0] switch { (byte)'s' => 0, (byte)'h' => -1, _ => result };
+        var text = new StringBuilder(orr switch { 1 => "K", 0 => "Z", _ => "D" });
+        int firstEnd = s.IndexOf((byte)0);
+        if (firstEnd < 0) return text.ToString(); // qmail's loop finds no NUL and writes the letter alone
+        text.Append(Encoding.UTF8.GetString(s[1..firstEnd]));
+        int next = firstEnd + 1;
+        if (result <= orr && next < s.Length && s[next] is (byte)'K' or (byte)'Z' or (byte)'D')
+        {
+            ReadOnlySpan<byte> rest = s[(next + 1)..];
+            int end = rest.IndexOf((byte)0);
+            text.Append(Encoding.UTF8.GetString(end < 0 ? rest : rest[..end]));
+        }
+        return text.ToString();
+    }
+}

@@ -1,0 +1,51 @@
+namespace FastQmail.Delivery.Remote;
+
+/// <summary>
+/// control/smtproutes (qmail-reference.md 6.2): <c>domain:relay[:port]</c> lines. Lookup tries the whole host,
+/// then each <c>.suffix</c> from longest to shortest, then the empty key (<c>:relay</c>, the default route).
+/// An empty relay means "use MX as usual". FastQmail also takes <c>[v6address]</c> as the relay.
+/// </summary>
+public sealed class SmtpRoutes
+{
+    private readonly Dictionary<string, string> _routes = new(StringComparer.OrdinalIgnoreCase);
+
+    public SmtpRoutes(IEnumerable<string>? lines)
+    {
+        foreach (string line in lines ?? [])
+        {
+            int colon = line.IndexOf(':');
+            if (colon < 0) continue;
+            _routes.TryAdd(line[..colon], line[(colon + 1)..]); // first line for a key wins, as constmap does
+        }
+    }
+
+    /// <summary>The route for <paramref name="host"/>: null when none applies or the matching entry's relay is empty.</summary>
+    public SmtpRoute? Find(string host, int defaultPort = 25)
+    {
+        string? value = null;
+        if (!_routes.TryGetValue(host, out value))
+        {
+            for (int i = 0; i < host.Length && value is null; i++)
+                if (host[i] == '.') _routes.TryGetValue(host[i..], out value);
+            if (value is null) _routes.TryGetValue("", out value);
+        }
+        if (string.IsNullOrEmpty(value)) return null;
+        string relay = value;
+        string port = "";
+        if (relay.StartsWith('['))
+        {
+            int close = relay.IndexOf(']');
+            if (close > 0) { port = relay[(close + 1)..].TrimStart(':'); relay = relay[..(close + 1)]; }
+        }
+        else
+        {
+            int colon = relay.IndexOf(':');
+            if (colon >= 0) { port = relay[(colon + 1)..]; relay = relay[..colon]; }
+        }
+        if (relay.Length == 0) return null;
+        int digits = 0;
+        while (digits < port.Length && char.IsAsciiDigit(port[digits])) digits++;
+        int p = digits > 0 && int.TryParse(port[..digits], out int n) && n is > 0 and < 65536 ? n : defaultPort;
+        return new SmtpRoute(relay, p);
+    }
+}

@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace FastQmail.Delivery.Tests.Remote;
+
+/// <summary>
+/// An SMTP server on 127.0.0.1 that answers each stage with the reply the test chose (raw, CRLF included),
+/// records the commands and the raw DATA bytes, and can drop the connection or stall at a chosen stage.
+/// Stages: GREETING, EHLO, HELO, MAIL, RCPT, DATA, BODY (the reply after the final dot).
+/// </summary>
+public sealed class ScriptedSmtpPeer : IDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    public readonly Dictionary<string, string> Replies = new()
+    {
+        ["GREETING"] = "220 peer ESMTP\r\n",
+        ["EHLO"] = "250-peer\r\n250-PIPELINING\r\n250-SIZE 1000000\r\n250 8BITMIME\r\n",
+        ["HELO"] = "250 peer\r\n",
+        ["MAIL"] = "250 ok\r\n",
+        ["RCPT"] = "250 ok\r\n",
+        ["DATA"] = "354 go ahead\r\n",
+        ["BODY"] = "250 ok 1234 qp 99\r\n",
+        ["RSET"] = "250 flushed\r\n",
+        ["QUIT"] = "221 bye\r\n",
+    };
+    /// <summary>RCPT replies by recipient address (what is between the angle brackets); others get Replies["RCPT"].</summary>
+    public readonly Dictionary<string, string> RcptReplies = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>When set, STARTTLS is answered 220 and the session continues over TLS with this certificate.</summary>
+    public X509Certificate2? Certificate;
+    public bool TlsUsed;
+    public string? DropAt;
+    public string? StallAt;
+    public readonly List<string> Commands = new();
+    public readonly List<byte[]> Messages = new();
+
+    public int Port { get; }
+
+    public ScriptedSmtpPeer()
+    {
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _ = Task.Run(AcceptLoop);
+    }
+
+    private async Task AcceptLoop()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
+            catch (OperationCanceledException) { return; }
+            catch (ObjectDisposedException) { return; }
+            _ = Task.Run(() => Serve(client));
+        }
+    }
+
+    private async Task Serve(TcpClient client)
+    {
+        using (client)
+        {
+            Stream s = client.GetStream();
+            try
+            {
+                if (!await Answer(s, "GREETING")) return;
+                while (true)
+                {
+                    string? line = await ReadLine(s);
+                    if (line is null) return;
+                    lock (Commands) Commands.Add(line);
+                    string verb = line.Split(' ', ':')[0].ToUpperInvariant();
+                    if (verb == "RCPT")
+                    {
+                        string addr = line[(line.IndexOf('<') + 1)..line.LastIndexOf('>')];
+                        if (!await Answer(s, "RCPT", RcptReplies.GetValueOrDefault(addr))) return;
+                        continue;
+                    }
+                    if (verb == "STARTTLS" && Certificate is not null)
+                    {
+                        await Send(s, "220 ready\r\n");
+                        var tls = new SslStream(s);
+                        await tls.AuthenticateAsServerAsync(Certificate);
+                        s = tls;
+                        TlsUsed = true;
+                        continue;
+                    }
+                    if (!Replies.ContainsKey(verb)) { await Send(s, "502 unimplemented\r\n"); continue; }
+                    if (!await Answer(s, verb)) return;
+                    if (verb == "QUIT") return;
+                    if (verb == "DATA" && Replies["DATA"].StartsWith('3'))
+                    {
+                        byte[] body = await ReadData(s);
+                        lock (Messages) Messages.Add(body);
+                        if (!await Answer(s, "BODY")) return;
+                    }
+                }
+            }
+            catch (IOException) { }
+        }
+    }
+
+    private async Task<bool> Answer(Stream s, string stage, string? reply = null)
+    {
+        if (DropAt == stage) return false;
+        if (StallAt == stage) await Task.Delay(TimeSpan.FromSeconds(30), _stop.Token).ContinueWith(_ => { });
+        await Send(s, reply ?? Replies[stage]);
+        return true;
+    }
+
+    private static Task Send(Stream s, string text) => s.WriteAsync(Encoding.ASCII.GetBytes(text)).AsTask();
+
+    private static async Task<string?> ReadLine(Stream s)
+    {
+        var bytes = new List<byte>();
+        byte[] one = new byte[1];
+        while (true)
+        {
+            if (await s.ReadAsync(one) == 0) return null;
+            if (one[0] == '\n') return Encoding.UTF8.GetString(bytes.ToArray()).TrimEnd('\r');
+            bytes.Add(one[0]);
+        }
+    }
+
+    /// <summary>Raw bytes up to and including the CRLF.CRLF that ends DATA.</summary>
+    private static async Task<byte[]> ReadData(Stream s)
+    {
+        var bytes = new List<byte>();
+        byte[] one = new byte[1];
+        while (true)
+        {
+            if (await s.ReadAsync(one) == 0) throw new IOException("eof in DATA");
+            bytes.Add(one[0]);
+            int n = bytes.Count;
+            if ((n == 3 && bytes[0] == '.' && bytes[1] == '\r' && bytes[2] == '\n') ||
+                (n >= 5 && bytes[n - 5] == '\r' && bytes[n - 4] == '\n' && bytes[n - 3] == '.' && bytes[n - 2] == '\r' && bytes[n - 1] == '\n'))
+                return bytes.ToArray();
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+    }
+}
