@@ -63,7 +63,8 @@ fq_start() {
   echo 20 > "$fq_home/control/concurrencylocal"
   echo "remote.test:127.0.0.1:$SINK_PORT" > "$fq_home/control/smtproutes"
   cg_make fqbench
-  ( cg_enter $BASHPID fqbench; exec dist/bin/fastqmail start --home "$fq_home" --smtp "127.0.0.1:$FQ_PORT" >"$W/fastqmail/log" 2>&1 ) &
+  # RELAYCLIENT in the listener's environment lets loopback clients relay (Postfix: mynetworks).
+  ( cg_enter $BASHPID fqbench; RELAYCLIENT= exec dist/bin/fastqmail start --home "$fq_home" --smtp "127.0.0.1:$FQ_PORT" >"$W/fastqmail/log" 2>&1 ) &
   FQ_PID=$!
   wait_until 30 bash -c "exec 3<>/dev/tcp/127.0.0.1/$FQ_PORT" 2>/dev/null
 }
@@ -74,7 +75,8 @@ fq_queue_empty() { [ -z "$(find "$fq_home/queue/mess" -type f -print -quit)" ]; 
 pf=$W/postfix
 pf_maildir=$pf/mail/bench/Maildir
 pf_start() {
-  rm -rf "$pf"; mkdir -p "$pf/conf" "$pf/mail/bench/Maildir"/{tmp,new,cur}
+  rm -rf "$pf"; mkdir -p "$pf/conf" "$pf/queue" "$pf/data" "$pf/mail/bench/Maildir"/{tmp,new,cur}
+  chown postfix "$pf/data"
   chown -R nobody:nogroup "$pf/mail"
   postconf -e "alternate_config_directories = $pf/conf"
   cat > "$pf/conf/main.cf" <<CF
@@ -103,6 +105,7 @@ alias_maps =
 alias_database =
 biff = no
 smtputf8_enable = no
+maillog_file_prefixes = $W
 maillog_file = $pf/maillog
 CF
   awk -v port="$PF_PORT" '
