@@ -140,7 +140,7 @@ public class QmailLocalBinaryTests
         var py = ProgramRun.Run("python3", ["-c", script, rig.Path("mbox")]);
         Assert.True(py.ExitCode == 0, py.Stderr);
         var lines = py.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order().ToArray();
-        Assert.Equal(Enumerable.Range(0, Count).Select(i => $"m{i} 402 200").Order().ToArray(), lines);
+        Assert.Equal(Enumerable.Range(0, Count).Select(i => $"m{i} 401 200").Order().ToArray(), lines);
     }
 
     private sealed class ByteOrder : IComparer<byte[]>
