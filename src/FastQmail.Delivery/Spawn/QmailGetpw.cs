@@ -10,6 +10,8 @@ namespace FastQmail.Delivery.Spawn;
 /// end or just before a <c>-</c>, longest first, shorter than 32 bytes, lower-cased; a candidate is the owner iff
 /// its uid is not 0 and its home directory exists and is owned by that uid. Otherwise the <c>alias</c> account
 /// owns the address, with dash <c>-</c> and ext = the whole local part.
+/// A spawner that is not root can only deliver as itself: it passes <paramref name="embeddedAliasHome"/> and only
+/// accounts with its own uid count as candidates (others fall through to the alias rules instead of failing).
 /// </summary>
 public sealed class QmailGetpw(string passwdPath, string? embeddedAliasHome = null)
 {
@@ -35,6 +37,7 @@ public sealed class QmailGetpw(string passwdPath, string? embeddedAliasHome = nu
             string name = local[..end].ToLowerInvariant();
             PasswdEntry? pw = accounts.Find(a => a.Name == name);
             if (pw is null || pw.Uid == 0) continue;
+            if (embeddedAliasHome is not null && pw.Uid != Posix.GetEuid()) continue;
             if (!Posix.TryStat(pw.Home, out FileStatus st))
             {
                 if (ErrorText.IsTemporary(Posix.LastErrno)) { failure = 115; return null; }
@@ -46,7 +49,7 @@ public sealed class QmailGetpw(string passwdPath, string? embeddedAliasHome = nu
         }
 
         PasswdEntry? alias = accounts.Find(a => a.Name == AliasUser);
-        if (alias is not null) return new UserAssignment(alias.Name, alias.Uid, alias.Gid, alias.Home, "-", local);
+        if (alias is not null && (embeddedAliasHome is null || alias.Uid == Posix.GetEuid())) return new UserAssignment(alias.Name, alias.Uid, alias.Gid, alias.Home, "-", local);
         // Embedded default (no alias account, spawner not root): QMAILHOME/alias, when this uid owns it.
         if (embeddedAliasHome is not null && Posix.TryStat(embeddedAliasHome, out FileStatus ah) && ah.IsDirectory && ah.Uid == Posix.GetEuid())
             return new UserAssignment(AliasUser, Posix.GetEuid(), Posix.GetGid(), embeddedAliasHome, "-", local);

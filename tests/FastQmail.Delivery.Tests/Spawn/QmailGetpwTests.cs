@@ -49,6 +49,13 @@ public class QmailGetpwTests
         Directory.CreateDirectory(temp["alias"]);
         UserAssignment? u = new QmailGetpw(temp["passwd"], temp["alias"]).Lookup("Postmaster", out failure);
         Assert.Equal(new UserAssignment("alias", Posix.GetEuid(), Posix.GetGid(), temp["alias"], "-", "Postmaster"), u);
+
+        // Not root: accounts of other uids cannot be delivered to, so they do not own addresses.
+        uint other = Posix.GetEuid() + 1;
+        Directory.CreateDirectory(temp["bob"]);
+        File.WriteAllText(temp["passwd"], $"bob:x:{other}:1::{temp["bob"]}:/bin/sh\nalias:x:{other}:1::{temp["bob"]}:/bin/sh\n");
+        u = new QmailGetpw(temp["passwd"], temp["alias"]).Lookup("bob-x", out failure);
+        Assert.Equal(new UserAssignment("alias", Posix.GetEuid(), Posix.GetGid(), temp["alias"], "-", "bob-x"), u);
     }
 
     [Theory]
