@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using FastQmail.Core.Native;
 using FastQmail.Delivery.Local;
+using Microsoft.Win32.SafeHandles;
 
 namespace FastQmail.Delivery.Helpers;
 
@@ -46,14 +47,21 @@ public static class Maildir2Mbox
         if (files.Count == 0) return HelperExit.Quiet(0);
         files.Sort((a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time) : string.CompareOrdinal(a.Path, b.Path));
 
-        int lockFd = Posix.Open(mbox, Posix.O_WRONLY | Posix.O_APPEND | Posix.O_CREAT | Posix.O_CLOEXEC, 0x180);
+        // FileStream would take its own flock on $MAIL and collide with ours: the old contents are read through
+        // the locked descriptor itself.
+        int lockFd = Posix.Open(mbox, Posix.O_RDWR | Posix.O_APPEND | Posix.O_CREAT | Posix.O_CLOEXEC, 0x180);
         if (lockFd < 0) return HelperExit.Die(111, $"{Fatal}unable to lock {mbox}: {ErrorText.Of(Posix.LastErrno)}");
         try
         {
             if (Posix.Flock(lockFd, Posix.LOCK_EX) != 0) return HelperExit.Die(111, $"{Fatal}unable to lock {mbox}: {ErrorText.Of(Posix.LastErrno)}");
             using (var output = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
             {
-                using (var old = new FileStream(mbox, FileMode.Open, FileAccess.Read)) old.CopyTo(output);
+                using (var old = new SafeFileHandle(lockFd, ownsHandle: false))
+                {
+                    byte[] buf = new byte[65536];
+                    long at = 0;
+                    for (int n; (n = RandomAccess.Read(old, buf, at)) > 0; at += n) output.Write(buf, 0, n);
+                }
                 foreach (var (time, path) in files) AppendMessage(output, File.ReadAllBytes(path), time);
                 output.Flush(flushToDisk: true);
             }

@@ -58,7 +58,7 @@ internal sealed class LspawnRig : IDisposable
         var replies = new Dictionary<int, string>();
         for (int i = 1; i < r.Stdout.Length;)
         {
-            int nul = Array.IndexOf(r.Stdout, (byte)0, i);
+            int nul = Array.IndexOf(r.Stdout, (byte)0, i + 1);
             replies.Add(r.Stdout[i], Encoding.UTF8.GetString(r.Stdout, i + 1, nul - i - 1));
             i = nul + 1;
         }
