@@ -38,6 +38,13 @@ internal sealed class LspawnRig : IDisposable
             Assert.Equal(0, Posix.Chown(p, uid, gid));
     }
 
+    /// <summary>As root: gives <paramref name="dir"/> (recursively) the owner of <paramref name="like"/>.</summary>
+    public static void ChownTreeLike(string dir, string like)
+    {
+        Assert.True(Posix.TryStat(like, out FileStatus st));
+        ChownTree(dir, st.Uid, st.Gid);
+    }
+
     public void WriteAssign(string assign)
     {
         File.WriteAllText(Path.Combine(QmailHome, "users", "assign"), assign);

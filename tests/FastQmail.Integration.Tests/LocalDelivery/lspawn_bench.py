@@ -52,8 +52,9 @@ def run(mode_fork):
         if not chunk:
             raise SystemExit("qmail-lspawn ended early")
         buf += chunk
-        while b"\0" in buf:
-            reply, buf = buf.split(b"\0", 1)
+        while len(buf) > 1 and buf.find(b"\0", 1) > 0:  # <slot byte><text>\0; the slot byte may itself be 0
+            end = buf.find(b"\0", 1)
+            reply, buf = buf[:end], buf[end + 1:]
             free.append(reply[0])
             done += 1
             if reply[1:2] != b"K":
