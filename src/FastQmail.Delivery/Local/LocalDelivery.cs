@@ -66,8 +66,10 @@ public sealed class LocalDelivery(LocalDeliveryArguments args, MessageSource mes
         if (!Posix.TryStat(args.Home, out FileStatus st) || !st.IsDirectory)
             throw LocalDeliveryException.Temp($"Unable to switch to {args.Home}: {ErrorText.Of(Posix.LastErrno == 0 ? 20 : Posix.LastErrno)}. (#4.3.0)");
         if ((st.Mode & 0x2) != 0) throw LocalDeliveryException.Temp("Uh-oh: home directory is writable. (#4.7.0)");
-        if ((st.Mode & 0x200) != 0)
-            throw LocalDeliveryException.Temp("Home directory is sticky: user is editing his .qmail file. (#4.2.1)");
+        if ((st.Mode & 0x200) == 0) return;
+        // -n only describes, so a .qmail being edited is worth a warning, not a refusal (qmail-local's checkhome).
+        if (args.DescribeOnly) _said.Append("Warning: home directory is sticky.\n");
+        else throw LocalDeliveryException.Temp("Home directory is sticky: user is editing his .qmail file. (#4.2.1)");
     }
 
     /// <summary>Runs every line; returns the forward addresses collected on the way.</summary>

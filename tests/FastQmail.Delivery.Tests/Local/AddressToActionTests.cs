@@ -59,4 +59,27 @@ public class AddressToActionTests
         Assert.Equal(["./a/", "", "|x y"], DotQmailLines.Split("./a/ \t\n\n|x y\t"u8));
         Assert.Empty(DotQmailLines.Split(""u8));
     }
+
+    [Fact]
+    public void StickyHomeIsTemporaryButOnlyAWarningWhenDescribing()
+    {
+        using var home = new LocalHome();
+        File.SetUnixFileMode(home.Home, (UnixFileMode)0x3c0);
+        Assert.Equal(new LocalDeliveryResult(111, "Home directory is sticky: user is editing his .qmail file. (#4.2.1)\n"), home.Deliver());
+        Assert.Equal(new LocalDeliveryResult(0, "Warning: home directory is sticky.\nmaildir ./Maildir/\ndid 1+0+0\n"), home.Deliver(describe: true));
+    }
+
+    [Theory]
+    [InlineData("a.b.c.d.e", "a.b.c.d", "a.b.c", "a.b")]
+    [InlineData("localhost", "localhost", "localhost", "localhost")]
+    [InlineData("x.y", "x", "x", "x")]
+    public void HostVariablesDropDotComponents(string host, string host2, string host3, string host4)
+    {
+        var args = new LocalDeliveryArguments(false, "u", "/h", "l", "-", "a-b-c-d", host, "s", "./Maildir/");
+        var vars = DeliveryEnvironment.Variables(args, new DeliveryLines("l", host, "s", DateTimeOffset.UnixEpoch), null, "s")
+            .ToDictionary(kv => kv.Key, kv => kv.Value);
+        Assert.Equal((host2, host3, host4), (vars["HOST2"], vars["HOST3"], vars["HOST4"]));
+        Assert.Equal(("b-c-d", "c-d", "d"), (vars["EXT2"], vars["EXT3"], vars["EXT4"]));
+        Assert.Null(vars["DEFAULT"]);
+    }
 }
