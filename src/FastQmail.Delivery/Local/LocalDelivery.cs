@@ -1,26 +1,36 @@
 using System.Text;
 using FastQmail.Core.Native;
 using FastQmail.Core.Queueing;
+using FastQmail.Protocols.DotQmail;
 
 namespace FastQmail.Delivery.Local;
 
 /// <summary>
 /// qmail-local (qmail-reference.md 5.4-5.10): checks the home directory, refuses loops, picks the .qmail file and
-/// carries out its lines in order: comments, maildir and mbox lines, forwards (sent together at the end through
-/// <paramref name="forwardQueue"/>). The first failure stops the delivery. Paths in lines are relative to home.
+/// carries out its lines in order: comments, maildir and mbox lines, programs, forwards (sent together at the end
+/// through <paramref name="forwardQueue"/>). The first failure stops the delivery; a program exiting 99 stops the
+/// lines after it. Paths in lines are relative to home; programs run in home.
 /// </summary>
 public sealed class LocalDelivery(LocalDeliveryArguments args, MessageSource message, IMessageQueue? forwardQueue, DateTimeOffset now)
 {
     public const string NoMailbox = "Sorry, no mailbox here by that name. (#5.1.1)";
     public const string Looping = "This message is looping: it already has my Delivered-To line. (#5.4.6)";
-    public const string ProgramUnavailable = "Sorry, program delivery is not available yet. (#4.3.0)";
     public const string ForwardUnavailable = "Sorry, forwarding is not available yet. (#4.3.0)";
 
     private readonly DeliveryLines _lines = new(args.Local, args.Domain, args.Sender, now);
     private readonly StringBuilder _said = new();
     private int _files, _forwards, _programs;
+    private List<string>? _environment;
 
-    public LocalDeliveryResult Run()
+    /// <summary>The whole delivery, as the qmail-local program does it.</summary>
+    public LocalDeliveryResult Run() => Run(allowPrograms: true)!.Value;
+
+    /// <summary>
+    /// With <paramref name="allowPrograms"/> false (qmail-lspawn's in-process fast path) a .qmail file that has a
+    /// program line is not carried out at all: the answer is null before anything was delivered, and the caller
+    /// runs the qmail-local program instead.
+    /// </summary>
+    public LocalDeliveryResult? Run(bool allowPrograms)
     {
         try
         {
@@ -32,19 +42,21 @@ public sealed class LocalDelivery(LocalDeliveryArguments args, MessageSource mes
             if (file is null && args.Dash.Length > 0) throw LocalDeliveryException.Perm(NoMailbox);
             bool forwardOnly = file is { Contents.Length: > 0, ForwardOnly: true };
             byte[] commands = file is { Contents.Length: > 0 } ? file.Contents : Encoding.UTF8.GetBytes(args.DefaultDelivery);
+            string[] lines = DotQmailLines.Split(commands);
+            if (!allowPrograms && DotQmailLines.HasProgram(lines)) return null;
 
-            List<string> recipients = Execute(commands, forwardOnly);
+            List<string> recipients = Execute(lines, forwardOnly, file?.Default);
             string qp = "";
             if (recipients.Count > 0 && !args.DescribeOnly) qp = Forward(recipients);
 
-            var output = new StringBuilder(_said.ToString());
-            output.Append($"did {_files}+{_forwards}+{_programs}\n");
-            if (qp.Length > 0) output.Append("qp ").Append(qp).Append('\n');
-            return new LocalDeliveryResult(0, output.ToString());
+            _said.Append($"did {_files}+{_forwards}+{_programs}\n");
+            if (qp.Length > 0) _said.Append("qp ").Append(qp).Append('\n');
+            return new LocalDeliveryResult(0, _said.ToString());
         }
         catch (LocalDeliveryException e)
         {
-            return new LocalDeliveryResult(e.ExitCode, e.Message + "\n");
+            if (e.Message.Length > 0) _said.Append(e.Message).Append('\n');
+            return new LocalDeliveryResult(e.ExitCode, _said.ToString());
         }
     }
 
@@ -54,20 +66,19 @@ public sealed class LocalDelivery(LocalDeliveryArguments args, MessageSource mes
         if (!Posix.TryStat(args.Home, out FileStatus st) || !st.IsDirectory)
             throw LocalDeliveryException.Temp($"Unable to switch to {args.Home}: {ErrorText.Of(Posix.LastErrno == 0 ? 20 : Posix.LastErrno)}. (#4.3.0)");
         if ((st.Mode & 0x2) != 0) throw LocalDeliveryException.Temp("Uh-oh: home directory is writable. (#4.7.0)");
-        if ((st.Mode & 0x200) != 0)
-            throw LocalDeliveryException.Temp("Home directory is sticky: user is editing his .qmail file. (#4.2.1)");
+        if ((st.Mode & 0x200) == 0) return;
+        // -n only describes, so a .qmail being edited is worth a warning, not a refusal (qmail-local's checkhome).
+        if (args.DescribeOnly) _said.Append("Warning: home directory is sticky.\n");
+        else throw LocalDeliveryException.Temp("Home directory is sticky: user is editing his .qmail file. (#4.2.1)");
     }
 
     /// <summary>Runs every line; returns the forward addresses collected on the way.</summary>
-    private List<string> Execute(byte[] commands, bool forwardOnly)
+    private List<string> Execute(string[] lines, bool forwardOnly, string? dflt)
     {
         var recipients = new List<string>();
-        string text = Encoding.UTF8.GetString(commands);
-        if (!text.EndsWith('\n')) text += "\n";
-        string[] lines = text[..^1].Split('\n');
         for (int n = 0; n < lines.Length; n++)
         {
-            string line = lines[n].TrimEnd(' ', '\t');
+            string line = lines[n];
             if (line.Length == 0)
             {
                 if (n == 0) throw LocalDeliveryException.Temp("Uh-oh: first line of .qmail file is blank. (#4.2.1)");
@@ -86,7 +97,8 @@ public sealed class LocalDelivery(LocalDeliveryArguments args, MessageSource mes
                     _programs++;
                     if (forwardOnly) throw LocalDeliveryException.Temp("Uh-oh: .qmail has prog delivery but has x bit set. (#4.7.0)");
                     if (args.DescribeOnly) { Say("program ", line[1..]); break; }
-                    throw LocalDeliveryException.Temp(ProgramUnavailable);
+                    if (ProgramDelivery.Run(line[1..], args.Home, message, Environment(dflt), _said)) return recipients;
+                    break;
                 case '+':
                     if (line == "+list") forwardOnly = true;
                     break;
@@ -100,6 +112,9 @@ public sealed class LocalDelivery(LocalDeliveryArguments args, MessageSource mes
         }
         return recipients;
     }
+
+    private List<string> Environment(string? dflt) =>
+        _environment ??= Posix.EnvironmentWith(DeliveryEnvironment.Variables(args, _lines, dflt, LocalForward.NewSenderFor(args)));
 
     private void DeliverToFile(string line)
     {

@@ -14,13 +14,15 @@ namespace FastQmail.Delivery.Local;
 public sealed class LocalForward(LocalDeliveryArguments args, MessageSource message, DeliveryLines lines, IMessageQueue queue, DateTimeOffset now)
 {
     /// <summary>NEWSENDER: SENDER, or <c>local-owner@domain</c> / the VERP form when the owner files exist.</summary>
-    public string NewSender()
+    public string NewSender() => NewSenderFor(args);
+
+    public static string NewSenderFor(LocalDeliveryArguments args)
     {
         string sender = args.Sender;
         if (sender.Length == 0 || sender == "#@[]") return sender;
         string owner = ".qmail" + args.Dash + DotQmailSearch.SafeExt(args.Ext) + "-owner";
-        if (!IsRegularFile(owner)) return sender;
-        if (IsRegularFile(owner + "-default")) return args.Local + "-owner-@" + args.Domain + "-@[]";
+        if (!Exists(args, owner)) return sender;
+        if (Exists(args, owner + "-default")) return args.Local + "-owner-@" + args.Domain + "-@[]";
         return args.Local + "-owner@" + args.Domain;
     }
 
@@ -59,5 +61,6 @@ public sealed class LocalForward(LocalDeliveryArguments args, MessageSource mess
         return await submission.CommitAsync(envelope);
     }
 
-    private bool IsRegularFile(string name) => Posix.TryStat(Path.Combine(args.Home, name), out FileStatus st) && st.IsRegular;
+    // qmeox: stat succeeds (any file type), as qmail-local checks it.
+    private static bool Exists(LocalDeliveryArguments args, string name) => Posix.TryStat(Path.Combine(args.Home, name), out _);
 }

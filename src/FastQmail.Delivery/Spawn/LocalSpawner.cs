@@ -1,7 +1,9 @@
 using System.Text;
 using FastQmail.Core;
 using FastQmail.Core.Native;
+using FastQmail.Delivery.Local;
 using FastQmail.Protocols.Users;
+using Microsoft.Win32.SafeHandles;
 
 namespace FastQmail.Delivery.Spawn;
 
@@ -9,8 +11,12 @@ namespace FastQmail.Delivery.Spawn;
 /// qmail-lspawn (qmail-reference.md 4.10, 5.1): announces its SPAWN limit with one byte, then runs one
 /// qmail-local per request, many at once, and answers <c>&lt;slot&gt;&lt;K|Z|D&gt;report\0</c> as each one ends
 /// (in any order). Ends when qmail-send closes the request stream and every delivery has been answered.
+/// Owners come from users/cdb, else from qmail-getpw's rules over <paramref name="passwd"/>. When the owner's uid
+/// is the spawner's own (not root: the embedded default, virtual users) and the .qmail file has no program line,
+/// the delivery runs in this process (<paramref name="fastPath"/>): same code, same report, no fork and exec.
 /// </summary>
-public sealed class LocalSpawner(string home, string defaultDelivery, Stream requests, Stream replies, string? qmailLocal = null)
+public sealed class LocalSpawner(string home, string defaultDelivery, Stream requests, Stream replies, string? qmailLocal = null,
+    bool fastPath = true, string passwd = "/etc/passwd")
 {
     /// <summary>The SPAWN byte. qmail-send uses min(concurrencylocal, this); 255 is the most one byte can say and
     /// the highest slot number the protocol can carry (slots 0..254 are used).</summary>
@@ -20,6 +26,8 @@ public sealed class LocalSpawner(string home, string defaultDelivery, Stream req
     private readonly HashSet<byte> _busy = new();
     private readonly string _qmailLocal = qmailLocal ?? Path.Combine(home, "bin", "qmail-local");
     private readonly bool _root = Posix.GetEuid() == 0;
+    private readonly uint _euid = Posix.GetEuid();
+    private readonly QmailGetpw _getpw = new(passwd, Posix.GetEuid() == 0 ? null : Path.Combine(home, "alias"));
 
     public void Run()
     {
@@ -61,8 +69,14 @@ public sealed class LocalSpawner(string home, string defaultDelivery, Stream req
         catch (IOException) { return LocalSpawnReport.Cdb; }
         catch (UnauthorizedAccessException) { return LocalSpawnReport.Cdb; }
         catch (InvalidDataException) { return LocalSpawnReport.Cdb; }
-        if (user is null) return LocalSpawnReport.NoAlias;
+        if (user is null)
+        {
+            user = _getpw.Lookup(local, out int failure);
+            if (user is null) return LocalSpawnReport.ForExitCode(failure, "");
+        }
         if (user.Uid == 0) return LocalSpawnReport.Root;
+        // Not root: only our own uid is possible (qmail-lspawn's child fails prot_uid with QLX_USAGE).
+        if (!_root && user.Uid != _euid) return LocalSpawnReport.ForExitCode(112, "");
 
         int mess = Posix.Open(Path.Combine(home, "queue", "mess", r.MessagePath), Posix.O_RDONLY | Posix.O_CLOEXEC);
         if (mess < 0) return "Zqmail-spawn unable to open message. (#4.3.0)\n";
@@ -70,9 +84,21 @@ public sealed class LocalSpawner(string home, string defaultDelivery, Stream req
         {
             if (!Posix.TryFstat(mess, out FileStatus st)) return "Zqmail-spawn unable to fstat message. (#4.3.0)\n";
             if (!st.IsRegular) return "ZSorry, message has wrong type. (#4.3.5)\n";
+            if (fastPath && !_root && user.Uid == _euid && InProcess(mess, user, local, domain, r.Sender) is { } report) return report;
             return RunQmailLocal(mess, user, local, domain, r.Sender);
         }
         finally { Posix.Close(mess); }
+    }
+
+    /// <summary>The fast path: qmail-local's work in this process; null when the .qmail file needs the child.</summary>
+    private string? InProcess(int mess, UserAssignment user, string local, string domain, string sender)
+    {
+        var args = new LocalDeliveryArguments(false, user.User, user.Home, local, user.Dash, user.Ext, domain, sender, defaultDelivery);
+        var message = new MessageSource(new SafeFileHandle(mess, ownsHandle: false));
+        LocalDeliveryResult? result = new LocalDelivery(args, message, new DeferredQueue(home), DateTimeOffset.UtcNow).Run(allowPrograms: false);
+        if (result is null) return null;
+        byte[] output = Encoding.UTF8.GetBytes(result.Value.Output);
+        return LocalSpawnReport.ForExitCode(result.Value.ExitCode, Encoding.UTF8.GetString(LocalSpawnReport.Truncate(output, output.Length)));
     }
 
     private string RunQmailLocal(int mess, UserAssignment user, string local, string domain, string sender)

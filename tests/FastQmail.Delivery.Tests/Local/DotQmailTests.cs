@@ -112,13 +112,11 @@ public class DotQmailTests
     }
 
     [Fact]
-    public void ForwardWithoutQueueIsTemporaryAndProgramIsTemporary()
+    public void ForwardWithoutQueueIsTemporary()
     {
         using var home = new LocalHome();
         home.WriteDotQmail(".qmail", "&other@example.net\n");
         Assert.Equal(new LocalDeliveryResult(111, LocalDelivery.ForwardUnavailable + "\n"), home.Deliver());
-        home.WriteDotQmail(".qmail", "|cat\n");
-        Assert.Equal(new LocalDeliveryResult(111, LocalDelivery.ProgramUnavailable + "\n"), home.Deliver());
     }
 
     [Fact]
