@@ -7,17 +7,8 @@ namespace FastQmail.Queue;
 public static class PasswdNames
 {
     /// <summary>The uid of <paramref name="name"/> in <paramref name="passwdText"/>, or null.</summary>
-    public static uint? FindUid(string passwdText, string name)
-    {
-        foreach (string line in passwdText.Split('\n'))
-        {
-            string[] fields = line.Split(':');
-            if (fields.Length >= 3 && fields[0] == name && uint.TryParse(fields[2], System.Globalization.NumberStyles.None,
-                    System.Globalization.CultureInfo.InvariantCulture, out uint uid))
-                return uid;
-        }
-        return null;
-    }
+    public static uint? FindUid(string passwdText, string name) =>
+        FastQmail.Protocols.Users.PasswdEntry.Find(System.Text.Encoding.UTF8.GetBytes(passwdText), name)?.Uid;
 
     /// <summary>qmail-queue's choice for its Received line: alias, then qmaild, then qmails, else "by uid".</summary>
     public static InvokedBy Classify(string passwdText, uint uid)

@@ -1,4 +1,5 @@
 using FastQmail.Core.Native;
+using FastQmail.Protocols.Users;
 
 namespace FastQmail.Admin.Home;
 
@@ -10,28 +11,13 @@ public static class SystemAccounts
 
     public readonly record struct Account(string Name, uint Uid, uint Gid, string Home);
 
-    public static Account? Find(string name, string passwd = "/etc/passwd")
-    {
-        if (!File.Exists(passwd)) return null;
-        foreach (string line in File.ReadLines(passwd))
-        {
-            string[] f = line.Split(':');
-            if (f.Length >= 6 && f[0] == name && uint.TryParse(f[2], out uint uid) && uint.TryParse(f[3], out uint gid))
-                return new Account(f[0], uid, gid, f[5]);
-        }
-        return null;
-    }
+    public static Account? Find(string name, string passwd = "/etc/passwd") =>
+        File.Exists(passwd) && PasswdEntry.Find(File.ReadAllBytes(passwd), name) is { } e
+            ? new Account(e.Name, e.Uid, e.Gid, e.Home) : null;
 
-    public static string NameOf(uint uid, string passwd = "/etc/passwd")
-    {
-        if (File.Exists(passwd))
-            foreach (string line in File.ReadLines(passwd))
-            {
-                string[] f = line.Split(':');
-                if (f.Length >= 3 && uint.TryParse(f[2], out uint u) && u == uid) return f[0];
-            }
-        return uid.ToString(System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public static string NameOf(uint uid, string passwd = "/etc/passwd") =>
+        (File.Exists(passwd) ? PasswdEntry.ParseAll(File.ReadAllBytes(passwd)).FirstOrDefault(e => e.Uid == uid)?.Name : null)
+        ?? uid.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Creates the unprivileged system account if it is missing (root only) and returns it.</summary>
     public static Account EnsureEmbeddedAccount()

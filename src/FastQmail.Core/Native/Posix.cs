@@ -81,6 +81,12 @@ public static partial class Posix
     [LibraryImport("libc", EntryPoint = "chown", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Chown(string path, uint uid, uint gid);
 
+    [LibraryImport("libc", EntryPoint = "lseek", SetLastError = true)]
+    private static partial long LseekRaw(int fd, long offset, int whence);
+
+    /// <summary>lseek(fd, 0, SEEK_SET): a child that inherits the descriptor reads from the start.</summary>
+    public static bool RewindDescriptor(int fd) => LseekRaw(fd, 0, 0) == 0;
+
     [LibraryImport("libc", EntryPoint = "gethostname", SetLastError = true)]
     private static partial int GetHostNameRaw(Span<byte> name, nint len);
 

@@ -1,3 +1,4 @@
+using FastQmail.Core.Native;
 using Microsoft.Win32.SafeHandles;
 
 namespace FastQmail.Delivery.Local;
@@ -59,20 +60,9 @@ public sealed class MessageSource(SafeFileHandle handle)
 
     /// <summary>
     /// Moves the descriptor's own file position back to the first byte, for a child that reads it as stdin (reads
-    /// here use offsets and never move it; an earlier child may have). FileStream keeps its position in memory and
-    /// lseeks the descriptor to it when its SafeFileHandle is taken: that is the lseek(fd, 0, SEEK_SET).
+    /// here use offsets and never move it; an earlier child may have).
     /// </summary>
-    public bool Rewind()
-    {
-        try
-        {
-            using var stream = new FileStream(new SafeFileHandle(Handle.DangerousGetHandle(), ownsHandle: false), FileAccess.Read, 0);
-            stream.Position = 0;
-            return !stream.SafeFileHandle.IsInvalid;
-        }
-        catch (IOException) { return false; }
-        catch (NotSupportedException) { return false; }
-    }
+    public bool Rewind() => !Handle.IsInvalid && Posix.RewindDescriptor((int)Handle.DangerousGetHandle());
 
     /// <summary>Bytes at <paramref name="offset"/>; 0 at the end.</summary>
     public int Read(byte[] buf, long offset)
