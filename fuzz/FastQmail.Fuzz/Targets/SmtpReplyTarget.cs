@@ -18,7 +18,11 @@ public sealed class SmtpReplyTarget : IFuzzTarget
 {
     private const int MaxInput = 64 * 1024;
 
-    private readonly record struct Step(SmtpReplyStatus Status, long Consumed, SmtpReply Reply);
+    private readonly record struct Step(SmtpReplyStatus Status, long Consumed, SmtpReply Reply)
+    {
+        public override string ToString() =>
+            $"{Status} after {Consumed} bytes, code {Reply.Code}, text {Check.Show(Encoding.UTF8.GetBytes(Reply.Text ?? ""))}";
+    }
 
     public string Name => "SmtpReply";
 
