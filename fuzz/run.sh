@@ -32,6 +32,9 @@ case "$target" in
   SmtpSession) dicts=(smtp address data) ;;
   Envelope) dicts=(envelope) ;;
   Cdb|UsersAssign) dicts=(envelope) ;;
+  Dns) dicts=(dns) ;;
+  SmtpReply) dicts=(smtpreply) ;;
+  SmtpDataEncoder) dicts=(data) ;;
   *) dicts=() ;;
 esac
 dict=()

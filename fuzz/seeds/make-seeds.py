@@ -114,3 +114,85 @@ put("SmtpSession", "local-ip-literal", S(0, "MAIL FROM:<a@b>\r\nRCPT TO:<joe@[10
 put("SmtpSession", "helo-injection", S(0, "HELO evil)\r\nMAIL FROM:<a@b>\r\nRCPT TO:<x@example.com>\r\nDATA\r\nx\r\n.\r\nQUIT\r\n"))
 put("SmtpSession", "no-quit", S(0, "HELO c\r\nNOOP\r\n"))
 put("SmtpSession", "data-after-end-pipelined", S(0x30, "MAIL FROM:<a@b>\r\nRCPT TO:<x@example.com>\r\nDATA\r\n.\r\nMAIL FROM:<c@d>\r\nRCPT TO:<y@example.com>\r\nDATA\r\n..\r\n.\r\nQUIT\r\n"))
+
+# --- Dns: a whole response as it arrives over UDP (its Latin-1 text is also a name to build a query for).
+def name(n):
+    out = b""
+    for label in n.split(".") if n else []:
+        out += bytes([len(label)]) + label.encode("latin-1")
+    return out + b"\0"
+def header(qid, flags, qd, an, ns=0, ar=0):
+    return struct.pack(">HHHHHH", qid, flags, qd, an, ns, ar)
+def rr(owner, rtype, rdata, ttl=3600, cls=1):
+    return owner + struct.pack(">HHIH", rtype, cls, ttl, len(rdata)) + rdata
+Q = lambda n, t: name(n) + struct.pack(">HH", t, 1)
+PTR12 = b"\xc0\x0c"  # the question name
+opt = b"\0" + struct.pack(">HHIH", 41, 1232, 0, 0)
+# MX with compression: mx1 is "mx1" + pointer to the question, mx2's exchange points at mx1's name (offset 43).
+mx = header(0x1234, 0x8180, 1, 3, 0, 1) + Q("example.com", 15)
+mx += rr(PTR12, 15, b"\0\x0a" + b"\x03mx1" + PTR12)
+mx += rr(PTR12, 15, b"\0\x14" + b"\xc0\x2b")
+mx += rr(b"\xc0\x2b", 1, bytes([192, 0, 2, 1])) + opt
+put("Dns", "mx-compressed", mx)
+put("Dns", "a", header(7, 0x8180, 1, 2) + Q("mx.example.org", 1) + rr(PTR12, 1, bytes([198, 51, 100, 7])) + rr(PTR12, 1, bytes([198, 51, 100, 8]), ttl=0))
+put("Dns", "aaaa", header(8, 0x8180, 1, 1) + Q("mx.example.org", 28) + rr(PTR12, 28, bytes.fromhex("20010db8000000000000000000000025")))
+cname = header(9, 0x8180, 1, 3) + Q("www.example.net", 1)
+cname += rr(PTR12, 5, b"\x05alias" + b"\xc0\x10")       # alias.example.net (pointer into the question)
+cname += rr(b"\xc0\x2d", 5, b"\x04last\xc0\x10")          # alias.example.net -> last.example.net
+cname += rr(b"\xc0\x41", 1, bytes([203, 0, 113, 9]))       # last.example.net A
+put("Dns", "cname-chain", cname)
+put("Dns", "truncated", header(10, 0x8380, 1, 0) + Q("big.example.com", 15))
+put("Dns", "nxdomain", header(11, 0x8183, 1, 0, 1) + Q("nope.example.com", 15)
+    + rr(b"\xc0\x11", 6, name("ns.example.com") + name("host.example.com") + struct.pack(">IIIII", 1, 2, 3, 4, 5)))
+put("Dns", "servfail", header(12, 0x8182, 1, 0) + Q("example.com", 15))
+put("Dns", "pointer-loop", header(13, 0x8180, 1, 1) + Q("example.com", 15) + rr(b"\xc0\x1d", 15, b"\0\x0a\xc0\x1d"))
+put("Dns", "pointer-self", header(14, 0x8180, 1, 0) + b"\xc0\x0c\0\x0f\0\x01")
+put("Dns", "pointer-forward", header(15, 0x8180, 1, 0) + b"\xc0\x0e\0\x07example\0\0\x0f\0\x01")
+put("Dns", "null-mx", header(16, 0x8180, 1, 1) + Q("nomail.example", 15) + rr(PTR12, 15, b"\0\0\0"))
+put("Dns", "class-chaos", header(17, 0x8180, 1, 1) + Q("example.com", 15) + rr(PTR12, 15, b"\0\x0a\0", cls=3))
+put("Dns", "max-name", header(18, 0x8180, 1, 0) + Q(".".join(["a" * 63] * 3 + ["b" * 61]), 1))
+put("Dns", "name-256-wire-bytes", header(19, 0x8180, 1, 0) + Q(".".join(["a" * 63] * 3 + ["b" * 62]), 1))
+put("Dns", "name-257-wire-bytes", header(19, 0x8180, 1, 1) + Q("x.example", 15) + rr(PTR12, 5, name(".".join(["c" * 63] * 4))))
+put("Dns", "extended-label", header(20, 0x8180, 1, 0) + b"\x41abc\0\0\x01\0\x01")
+put("Dns", "cut-record", (header(21, 0x8180, 1, 1) + Q("example.com", 1) + rr(PTR12, 1, bytes(4)))[:-2])
+put("Dns", "text-name", "mx.example.com.")
+put("Dns", "text-name-63", "a" * 63 + ".example")
+put("Dns", "text-name-64", "a" * 64 + ".example")
+put("Dns", "text-name-space", "bad name.example")
+
+# --- SmtpReply: what a server sends, replies one after another.
+put("SmtpReply", "greeting", "220 mx.example.com ESMTP\r\n")
+put("SmtpReply", "ehlo", "250-mx.example.com hi\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-8BITMIME\r\n250-STARTTLS\r\n"
+    "250-AUTH PLAIN LOGIN\r\n250 SMTPUTF8\r\n")
+put("SmtpReply", "pipelined", "250 ok\r\n250 ok\r\n354 go ahead\r\n")
+put("SmtpReply", "bare-lf-and-partial", "451-try\n451 later\n550 no")
+put("SmtpReply", "cr-inside", "250 a\rb\r\r\n")
+put("SmtpReply", "nul", "550 a\0b\r\n")
+put("SmtpReply", "garbage", "hello\r\n")
+put("SmtpReply", "short-line", "25\r\n")
+put("SmtpReply", "dash-only", "250-\r\n250\r\n")
+put("SmtpReply", "mixed-codes", "250-first\r\n451-second\r\n550 third\r\n")
+put("SmtpReply", "size-junk", "250-x\r\n250-SIZE -5\r\n250-SIZE 99999999999999999999\r\n250 size\r\n")
+put("SmtpReply", "utf8-cut", "250 " + "\xc3\xa9" * 10 + "\r\n")
+put("SmtpReply", "line-4095-bytes-before-lf", "250 " + "x" * 4090 + "\r\n250 next\r\n")
+put("SmtpReply", "line-4096-bytes-before-lf", "250 " + "x" * 4091 + "\r\n")
+put("SmtpReply", "unterminated-4096", "250 " + "x" * 4092)
+put("SmtpReply", "unterminated-4097", "250 " + "x" * 4093)
+put("SmtpReply", "text-cap", ("250-" + "y" * 100 + "\r\n") * 60 + "250 end\r\n")
+put("SmtpReply", "256-lines", "250-x\r\n" * 255 + "250 x\r\n")
+put("SmtpReply", "257-lines", "250-x\r\n" * 256 + "250 x\r\n")
+
+# --- SmtpDataEncoder: [chunk selector: 1, 2, 7, all] + a queued message.
+E = lambda sel, s: bytes([sel]) + s.encode("latin-1")
+put("SmtpDataEncoder", "empty", E(3, ""))
+put("SmtpDataEncoder", "simple", E(3, "Subject: hi\n\nbody\n"))
+put("SmtpDataEncoder", "no-final-newline", E(0, "a\nlast line"))
+put("SmtpDataEncoder", "dots", E(1, ".\n..\n.x\nx.\n.\r\n.\r.\n"))
+put("SmtpDataEncoder", "smuggle-lf-dot-lf", E(3, "a\n.\nMAIL FROM:<x@y>\n"))
+put("SmtpDataEncoder", "smuggle-cr-dot-cr", E(2, "a\r.\rMAIL FROM:<x@y>\r"))
+put("SmtpDataEncoder", "smuggle-lf-dot-crlf", E(0, "a\n.\r\nRCPT TO:<z@w>\r\n"))
+put("SmtpDataEncoder", "smuggle-crlf-dot-lf", E(1, "a\r\n.\nDATA\n"))
+put("SmtpDataEncoder", "cr-cr-lf", E(3, "a\r\r\nb\r\r\r\n\n\r"))
+put("SmtpDataEncoder", "crlf-split", E(0, "line\r\n.\r\n"))
+put("SmtpDataEncoder", "leading-dot-message", E(2, ".hidden\r\n"))
+put("SmtpDataEncoder", "8bit", E(3, "caf\xe9\n\xff\xfe\0\n"))

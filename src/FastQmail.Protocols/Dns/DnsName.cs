@@ -39,7 +39,8 @@ public static class DnsName
             }
             if ((b & 0xC0) != 0) return false; // 0x40/0x80: extended label types, not used by anyone we talk to
             if (position + 1 + b > message.Length) return false;
-            if (length + b + 1 > MaxLength) return false;
+            // Wire bytes: a length byte per label (the dots plus one) and the root byte; RFC 1035 allows 255.
+            if ((length == 0 ? 0 : length + 1) + 1 + b + 1 > MaxLength) return false;
             if (length > 0) text[length++] = (byte)'.';
             ReadOnlySpan<byte> label = message.Slice(position + 1, b);
             if (label.IndexOfAny((byte)'.', (byte)0) >= 0) return false; // would change the name's meaning as text
