@@ -9,7 +9,7 @@ public static class TargetRegistry
     [
         new CdbTarget(), new EnvelopeTarget(), new UsersAssignTarget(), new SmtpLineTarget(), new SmtpCommandTarget(),
         new AddressTarget(), new DataTarget(), new ReceivedLineTarget(), new SmtpSessionTarget(),
-        new DnsTarget(), new SmtpReplyTarget(), new SmtpDataEncoderTarget(),
+        new DnsTarget(), new SmtpReplyTarget(), new SmtpDataEncoderTarget(), new DotQmailTarget(), new PasswdTarget(),
     ];
 
     public static IFuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
