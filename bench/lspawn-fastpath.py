@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Maildir deliveries per second through the published qmail-lspawn, with and without its in-process fast path.
 
-Not a test (asserts nothing): a measuring tool, to be moved to bench/. Usage:
-  python3 lspawn_bench.py DIST_BIN [COUNT] [CONCURRENCY]
+A measuring tool (asserts nothing). Usage:
+  python3 bench/lspawn-fastpath.py dist/bin [COUNT] [CONCURRENCY]
 Runs as the calling user; as root it runs qmail-lspawn as nobody (the fast path needs the target uid to be the
 spawner's own, and root never delivers as itself). Prints one line per mode.
 """
