@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FastQmail.Core.Native;
 using FastQmail.TestKit;
 using Xunit.Abstractions;
 
@@ -33,28 +34,23 @@ public class FullDiskTests(ITestOutputHelper output)
         return s.ReadReply();
     }
 
-    private static void Fill(string path)
+    /// <summary>Writes until the file system refuses (ENOSPC), first in big blocks, then in small ones.</summary>
+    private static long Fill(string path)
     {
-        using var f = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        byte[] block = new byte[1 << 16];
+        int fd = Posix.Open(path, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_CLOEXEC, 0x180);
+        Assert.True(fd >= 0);
+        long written = 0;
         try
         {
-            while (true) { f.Write(block); f.Flush(); }
+            foreach (int size in new[] { 1 << 16, 512 })
+            {
+                byte[] block = new byte[size];
+                while (Posix.WriteAll(fd, block)) written += size;
+            }
+            Assert.Equal(0, Posix.Fsync(fd));
         }
-        catch (IOException e) when (e.HResult == 28 || e.Message.Contains("space", StringComparison.OrdinalIgnoreCase))
-        {
-            // ENOSPC is the point: the queue file system is now full.
-        }
-        // Small writes can still find room in partial blocks; fill those too.
-        byte[] one = new byte[512];
-        try
-        {
-            while (true) { f.Write(one); f.Flush(); }
-        }
-        catch (IOException e) when (e.HResult == 28 || e.Message.Contains("space", StringComparison.OrdinalIgnoreCase))
-        {
-            // full to the last block
-        }
+        finally { Posix.Close(fd); }
+        return written;
     }
 
     [RootFact]
@@ -74,7 +70,7 @@ public class FullDiskTests(ITestOutputHelper output)
             Assert.True(Eventually.True(() => mta.Delivered("postmaster").Length == 1, TimeSpan.FromSeconds(15)), mta.LogText);
 
             string filler = Path.Combine(queue, "filler");
-            Fill(filler);
+            output.WriteLine($"filler: {Fill(filler)} bytes");
             string refused = SendOne(mta.SmtpPort, "full");
             output.WriteLine("with the queue disk full: " + refused.Trim());
             Assert.StartsWith("4", refused);
