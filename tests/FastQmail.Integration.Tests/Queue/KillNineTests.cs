@@ -19,22 +19,6 @@ public partial class KillNineTests(ITestOutputHelper output)
     [GeneratedRegex(@"^Subject: (kn-\d+)$", RegexOptions.Multiline)]
     private static partial Regex SubjectLine();
 
-    private static List<int> Pids(string program, string home)
-    {
-        var pids = new List<int>();
-        foreach (string dir in Directory.GetDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
-            string cmdline;
-            try { cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")); }
-            catch (IOException) { continue; }
-            catch (UnauthorizedAccessException) { continue; }
-            string[] argv = cmdline.Split('\0');
-            if (argv.Length > 0 && Path.GetFileName(argv[0]) == program && cmdline.Contains(home, StringComparison.Ordinal)) pids.Add(pid);
-        }
-        return pids;
-    }
-
     /// <summary>One SMTP session sending its share; returns the tags that got 250.</summary>
     private static List<string> SendShare(int port, int connection)
     {
@@ -89,7 +73,7 @@ public partial class KillNineTests(ITestOutputHelper output)
             {
                 Thread.Sleep(random.Next(150, 700));
                 string victim = victims[random.Next(victims.Length)];
-                foreach (int pid in Pids(victim, mta.Home).Take(1))
+                foreach (int pid in MtaProcesses.Pids(victim, mta.Home).Take(1))
                     if (Posix.Kill(pid, Posix.SIGKILL) == 0) kills.AddOrUpdate(victim, 1, (_, n) => n + 1);
             }
         });
