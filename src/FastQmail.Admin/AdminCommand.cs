@@ -14,7 +14,8 @@ public static class AdminCommand
         "       fastqmail adduser --home DIR NAME\n" +
         "       fastqmail newu --home DIR              (compile users/assign into users/cdb)\n" +
         "       fastqmail newmrh --home DIR            (compile control/morercpthosts into morercpthosts.cdb)\n" +
-        "       fastqmail start --home DIR [--smtp ADDR:PORT]...\n";
+        "       fastqmail start --home DIR [--smtp ADDR:PORT]...\n" +
+        Queue.QueueVerb.Usage;
 
     public static int Run(string[] args, TextWriter output)
     {
@@ -30,6 +31,7 @@ public static class AdminCommand
                 "newu" when rest.Length == 0 => NewU(home, output),
                 "newmrh" when rest.Length == 0 => NewMrh(home, output),
                 "start" => Start(home, rest, output),
+                "queue" => Queue.QueueVerb.Run(home, rest, output),
                 _ => UsageError(output),
             };
         }

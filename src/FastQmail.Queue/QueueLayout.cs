@@ -28,6 +28,7 @@ public static class QueueLayout
         yield return ("todo", Mode0750);
         yield return ("bounce", Mode0700);
         yield return ("lock", Mode0750);
+        yield return ("corrupt", Mode0700); // FastQmail's own: queue files qmail-send could not parse (Send/CorruptFiles)
         foreach (string split in QueuePaths.SplitDirectories)
         {
             UnixFileMode mode = split == "mess" ? Mode0750 : Mode0700;

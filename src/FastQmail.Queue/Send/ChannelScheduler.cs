@@ -29,6 +29,9 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
     public long QueueLifetime { get; set; } = Limits.QueueLifetimeSeconds;
     public int Count => _known.Count;
 
+    /// <summary>When set, a truncated info file is repaired (see <see cref="CorruptFiles"/>) instead of retried forever.</summary>
+    public CorruptFiles? Corrupt { get; set; }
+
     public void Enqueue(long id, long when)
     {
         if (_known.Add(id)) _due.Enqueue(id, when);
@@ -106,7 +109,8 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
     {
         string path = local ? paths.Local(id) : paths.Remote(id);
         if (!File.Exists(path)) { _known.Remove(id); channelGone(id); return; }
-        if (!InfoFile.TryRead(paths.Info(id), out string sender, out long birth))
+        if (!InfoFile.TryRead(paths.Info(id), out string sender, out long birth)
+            && !(Corrupt is not null && CorruptFiles.IsBadInfo(paths.Info(id)) && Corrupt.RepairInfo(id) && InfoFile.TryRead(paths.Info(id), out sender, out birth)))
         {
             log.Warning($"unable to stat info/{id % Limits.QueueSplit}/{id}");
             _due.Enqueue(id, now + Limits.SysFailRetrySeconds);

@@ -13,6 +13,9 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
 {
     private readonly PriorityQueue<long, long> _retry = new();
 
+    /// <summary>When set, a truncated info file is repaired (see <see cref="CorruptFiles"/>) instead of retried forever.</summary>
+    public CorruptFiles? Corrupt { get; set; }
+
     public long NextWake => _retry.TryPeek(out _, out long due) ? due : long.MaxValue;
 
     /// <summary>Called when a channel file went away: finishes the message if nothing else holds it.</summary>
@@ -34,7 +37,8 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
     public void Done(long id, long now)
     {
         string bouncePath = paths.Bounce(id);
-        if (!InfoFile.TryRead(paths.Info(id), out string sender, out _))
+        if (!InfoFile.TryRead(paths.Info(id), out string sender, out _)
+            && !(Corrupt is not null && CorruptFiles.IsBadInfo(paths.Info(id)) && Corrupt.RepairInfo(id) && InfoFile.TryRead(paths.Info(id), out sender, out _)))
         {
             log.Warning($"unable to stat info/{id % Limits.QueueSplit}/{id}");
             _retry.Enqueue(id, now + Limits.SysFailRetrySeconds);

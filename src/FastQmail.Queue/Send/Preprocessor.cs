@@ -17,6 +17,9 @@ public readonly record struct PreprocessResult(bool Committed, bool HasLocal, bo
 /// </summary>
 public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, SendLog log, CleanClient clean)
 {
+    /// <summary>When set, a todo with a garbage envelope is set aside (queue/corrupt) instead of retried forever.</summary>
+    public CorruptFiles? Corrupt { get; set; }
+
     public PreprocessResult Process(long id)
     {
         byte[] todo;
@@ -24,6 +27,7 @@ public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, Sen
         catch (IOException) { log.Warning($"unable to open todo/{id}"); return default; }
         catch (UnauthorizedAccessException) { log.Warning($"unable to open todo/{id}"); return default; }
         if (!Posix.TryStat(paths.Mess(id), out FileStatus mess)) { log.Warning($"unable to stat {Rel(paths.Mess(id))}"); return default; }
+        if (Corrupt is not null && CorruptFiles.IsBadEnvelope(todo)) { Corrupt.SetAsideMessage(id, todo); return default; }
 
         foreach (string leftover in new[] { paths.Local(id), paths.Remote(id), paths.Info(id) })
         {

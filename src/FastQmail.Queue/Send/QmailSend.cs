@@ -24,9 +24,11 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
     private MessageCompletion _completion = null!;
     private Preprocessor _preprocessor = null!;
     private CleanClient _clean = null!;
+    private MessSweep _sweep = null!;
     private int _localSpawnLimit, _remoteSpawnLimit = 255;
     private long _deliveries;
     private bool _stopping, _scanWanted = true;
+    private long _nextScan;
 
     /// <summary>Lets a caller (a test, a supervisor) deliver a signal without a real one.</summary>
     public void Post(SendEvent e) => _events.Add(e);
@@ -62,8 +64,12 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
         _clean = new CleanClient(io.CleanRequests, io.CleanReplies);
         _completion = new MessageCompletion(_paths, _log, new BounceMessage(_controls), bounceQueue, _clean);
         _preprocessor = new Preprocessor(_paths, rewriter, _log, _clean);
+        var corrupt = new CorruptFiles(_paths, _log, _clean);
+        _completion.Corrupt = _preprocessor.Corrupt = corrupt;
+        _sweep = new MessSweep(_paths, _clean);
         _local = new ChannelScheduler(true, _paths, _log, rewriter, localSpawn, () => ++_deliveries, LogStatus, id => _completion.ChannelGone(id, _clock()));
         _remote = new ChannelScheduler(false, _paths, _log, rewriter, remoteSpawn, () => ++_deliveries, LogStatus, id => _completion.ChannelGone(id, _clock()));
+        _local.Corrupt = _remote.Corrupt = corrupt;
         ApplyLimits();
 
         localSpawn.StartReader((slot, report) => Post(new(SendEventKind.Reply, true, slot, report)), () => Post(new(SendEventKind.SpawnLost, true)));
@@ -89,22 +95,24 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
 
     private void Loop()
     {
-        long nextScan = _clock();
+        _nextScan = _clock();
         while (true)
         {
             while (_events.TryTake(out SendEvent e)) Handle(e);
             long now = _clock();
             if (!_stopping)
             {
-                if (_todo.Count == 0 && (_scanWanted || now >= nextScan))
+                if (_todo.Count == 0 && (_scanWanted || now >= _nextScan))
                 {
                     try { foreach (long id in QueueScan.Todo(_paths)) _todo.Enqueue(id); }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException) { _log.Alert("unable to opendir todo, sleeping..."); }
                     _scanWanted = false;
-                    nextScan = now + Limits.TodoScanSeconds;
+                    _nextScan = now + Limits.TodoScanSeconds;
                 }
                 if (_todo.Count > 0) Preprocess(_todo.Dequeue(), now);
                 _completion.RunDue(now);
+                _sweep.Step(now);
+                if (_clean.Lost) Lost("qmail-clean");
             }
             _local.Pump(now, _stopping);
             _remote.Pump(now, _stopping);
@@ -112,7 +120,7 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
             if (_todo.Count > 0 && !_stopping) continue;
 
             long wake = Math.Min(Math.Min(_local.NextWake(_stopping), _remote.NextWake(_stopping)),
-                _stopping ? long.MaxValue : Math.Min(_completion.NextWake, nextScan));
+                _stopping ? long.MaxValue : Math.Min(Math.Min(_completion.NextWake, _nextScan), _sweep.NextWake));
             long seconds = Math.Clamp(wake - _clock(), 0, 86400);
             if (seconds == 0 && wake <= _clock()) continue;
             if (_events.TryTake(out SendEvent ev, TimeSpan.FromSeconds(seconds))) Handle(ev);
@@ -123,7 +131,8 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
     {
         PreprocessResult r = _preprocessor.Process(id);
         if (_clean.Lost) Lost("qmail-clean");
-        if (!r.Committed) return;
+        // A failed preprocessing (a full disk, say) is tried again after 123 s, not only at the next 25-minute scan.
+        if (!r.Committed) { _nextScan = Math.Min(_nextScan, now + Limits.SysFailRetrySeconds); return; }
         if (r.HasLocal) _local.Enqueue(id, now);
         if (r.HasRemote) _remote.Enqueue(id, now);
         if (!r.HasLocal && !r.HasRemote) _completion.ChannelGone(id, now);

@@ -28,6 +28,11 @@ public class QmailSendRunTests
     {
         using var q = new QueueFixture();
         long id = q.Enqueue("Subject: t\n\nbody\n", "u0\0p7\0Fs@example.org\0Tann@example.com\0Tx@remote.test\0");
+        // Leftovers of earlier crashes (3.7): an ossified mess+intd without todo, and a todo with a garbage envelope.
+        long stale = q.Enqueue("stale\n", "Fs@example.org\0Tann@example.com\0");
+        File.Delete(q.Paths.Todo(stale));
+        File.SetLastAccessTimeUtc(q.Paths.Mess(stale), DateTime.UtcNow.AddHours(-40));
+        long garbage = q.Enqueue("garbage\n", "Fs@example.org\0Zwhat\0");
         var log = Pipe();
         var toSpawn = Pipe();
         var fromSpawn = Pipe();
@@ -97,6 +102,10 @@ public class QmailSendRunTests
         Assert.Contains(seen, l => l.StartsWith("starting delivery ", StringComparison.Ordinal) && l.EndsWith($": msg {id} to remote x@remote.test", StringComparison.Ordinal));
         Assert.Equal($"{id % 23}/{id} s@example.org ann@example.com", Assert.Single(requests)[2..]);
 
+        string parseWarning = $"warning: unable to parse todo/{garbage}";
+        if (!seen.Any(l => l.StartsWith(parseWarning, StringComparison.Ordinal))) Until(parseWarning);
+        Assert.True(FastQmail.TestKit.Eventually.True(() => !File.Exists(q.Paths.Mess(stale)), TimeSpan.FromSeconds(10)), "the ossified mess was not swept");
+
         // A second qmail-send finds the mutex taken.
         var second = new MemoryStream();
         int code = new QmailSend(q.Home, new SendStreams(second, Stream.Null, Stream.Null, null, null, Stream.Null, Stream.Null),
@@ -110,6 +119,12 @@ public class QmailSendRunTests
 
         Assert.False(File.Exists(q.Paths.Local(id)));
         Assert.Equal("Tx@remote.test\0", q.Text(q.Paths.Remote(id)));
+        Assert.False(File.Exists(q.Paths.Mess(stale)), $"stale {stale} atime {File.GetLastAccessTimeUtc(q.Paths.Mess(stale)):O} intd {File.Exists(q.Paths.Intd(stale))} todo {File.Exists(q.Paths.Todo(stale))} info {File.Exists(q.Paths.Info(stale))}\n" + string.Join("\n", seen));
+        Assert.False(File.Exists(q.Paths.Intd(stale)));
+        Assert.False(File.Exists(q.Paths.Mess(garbage)));
+        Assert.False(File.Exists(q.Paths.Todo(garbage)));
+        Assert.Equal("garbage\n", q.Text(Path.Combine(q.Paths.Dir("corrupt"), $"{garbage}.mess")));
+        Assert.Contains($"warning: unable to parse todo/{garbage}, moving it to corrupt/{garbage}.todo", seen);
         long birth = new DateTimeOffset(File.GetLastWriteTimeUtc(q.Paths.Info(id))).ToUnixTimeSeconds();
         long due = new DateTimeOffset(File.GetLastWriteTimeUtc(q.Paths.Remote(id))).ToUnixTimeSeconds();
         Assert.InRange(due, birth + 400, birth + 441); // remote retry schedule: (0 + 20)^2 after birth (or (1 + 20)^2)

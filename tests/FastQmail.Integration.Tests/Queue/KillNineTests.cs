@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using FastQmail.Core.Native;
+using FastQmail.TestKit;
+using Xunit.Abstractions;
+
+namespace FastQmail.Integration.Tests.Queue;
+
+/// <summary>
+/// ARCHITECTURE.md rule 4 and 5 under kill -9: mail flows in over SMTP from several connections while qmail-send,
+/// qmail-lspawn and qmail-local are killed at random moments (fastqmail start restarts them). Every message that
+/// got its 250 must be delivered at least once and the queue must end empty; duplicates are allowed (at least once)
+/// and reported.
+/// </summary>
+public partial class KillNineTests(ITestOutputHelper output)
+{
+    private const int Messages = 500, Connections = 5;
+
+    [GeneratedRegex(@"^Subject: (kn-\d+)$", RegexOptions.Multiline)]
+    private static partial Regex SubjectLine();
+
+    /// <summary>One SMTP session sending its share; returns the tags that got 250.</summary>
+    private static List<string> SendShare(int port, int connection)
+    {
+        var acked = new List<string>();
+        using var s = new RawSmtp(port);
+        s.ReadReply();
+        s.Send("HELO x\r\n");
+        s.ReadReply();
+        for (int i = connection; i < Messages; i += Connections)
+        {
+            string tag = $"kn-{i}";
+            s.Send("MAIL FROM:<s@remote.test>\r\nRCPT TO:<postmaster@localhost>\r\nDATA\r\n");
+            string mail = s.ReadReply(), rcpt = s.ReadReply(), data = s.ReadReply();
+            if (!data.StartsWith("354", StringComparison.Ordinal))
+            {
+                if (!mail.StartsWith('2') || !rcpt.StartsWith('2')) s.Send("RSET\r\n");
+                continue;
+            }
+            s.Send($"Subject: {tag}\r\n\r\nbody of {tag}\r\n.\r\n");
+            if (s.ReadReply().StartsWith("250", StringComparison.Ordinal)) acked.Add(tag);
+        }
+        s.Send("QUIT\r\n");
+        return acked;
+    }
+
+    /// <summary>Queue files that still mean work. A mess file alone (no todo, intd, info) is a finished message whose
+    /// last step (qmail-clean foop) a kill interrupted: qmail, and FastQmail, remove it after OSSIFIED (36 h, 3.7).</summary>
+    private static string[] Pending(EmbeddedMta mta) => mta.QueuedFiles()
+        .Where(f => !f.Contains("/queue/mess/", StringComparison.Ordinal) || HasCompanion(mta.Home, f)).ToArray();
+
+    private static bool HasCompanion(string home, string mess)
+    {
+        string id = Path.GetFileName(mess), split = Path.GetFileName(Path.GetDirectoryName(mess)!);
+        string queue = Path.Combine(home, "queue");
+        return File.Exists(Path.Combine(queue, "info", split, id)) || File.Exists(Path.Combine(queue, "todo", id)) || File.Exists(Path.Combine(queue, "intd", id));
+    }
+
+    [Fact]
+    public void Every_acknowledged_message_survives_kill_9_of_send_lspawn_and_local()
+    {
+        using var mta = new EmbeddedMta([], []);
+        mta.Start();
+        var acked = new ConcurrentBag<string>();
+        var kills = new ConcurrentDictionary<string, int>();
+        using var stop = new CancellationTokenSource();
+
+        var killer = new Thread(() =>
+        {
+            var random = new Random(5);
+            string[] victims = ["qmail-send", "qmail-lspawn", "qmail-local"];
+            while (!stop.IsCancellationRequested)
+            {
+                Thread.Sleep(random.Next(150, 700));
+                string victim = victims[random.Next(victims.Length)];
+                foreach (int pid in MtaProcesses.Pids(victim, mta.Home).Take(1))
+                    if (Posix.Kill(pid, Posix.SIGKILL) == 0) kills.AddOrUpdate(victim, 1, (_, n) => n + 1);
+            }
+        });
+        killer.Start();
+        var started = DateTime.UtcNow;
+        Parallel.For(0, Connections, c => { foreach (string tag in SendShare(mta.SmtpPort, c)) acked.Add(tag); });
+        TimeSpan sending = DateTime.UtcNow - started;
+        // Keep killing while the queue drains: most deliveries happen after the last 250.
+        Eventually.True(() => DateTime.UtcNow - started > TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(15));
+        stop.Cancel();
+        killer.Join();
+
+        // A killed qmail-local comes back as a deferral, retried on qmail's schedule (minutes): fastqmail queue
+        // flush (SIGALRM to qmail-send) retries it now, as an operator would.
+        var delivered = new Dictionary<string, int>();
+        var lastFlush = DateTime.MinValue;
+        bool complete = Eventually.True(() =>
+        {
+            if (DateTime.UtcNow - lastFlush > TimeSpan.FromSeconds(2))
+            {
+                ProgramRun.Run(Repo.Bin("fastqmail"), ["queue", "--home", mta.Home, "flush"]);
+                lastFlush = DateTime.UtcNow;
+            }
+            delivered.Clear();
+            foreach (string file in mta.Delivered("postmaster"))
+            {
+                string text;
+                try { text = File.ReadAllText(file); }
+                catch (FileNotFoundException) { continue; }
+                Match m = SubjectLine().Match(text.Replace("\r", ""));
+                if (m.Success) delivered[m.Groups[1].Value] = delivered.GetValueOrDefault(m.Groups[1].Value) + 1;
+            }
+            return acked.All(delivered.ContainsKey) && Pending(mta).Length == 0;
+        }, TimeSpan.FromSeconds(40), pollMs: 250);
+
+        int duplicates = delivered.Values.Sum(n => n - 1);
+        int finishedMess = mta.QueuedFiles().Length - Pending(mta).Length;
+        string report = $"kill -9 test: {acked.Count}/{Messages} acknowledged in {sending.TotalSeconds:F1} s, " +
+                        $"{delivered.Count} distinct delivered, {duplicates} duplicates, {finishedMess} finished mess files left for the 36 h sweep, kills: " +
+                        string.Join(", ", kills.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}"));
+        output.WriteLine(report);
+        Console.WriteLine(report);
+        string[] lost = acked.Where(t => !delivered.ContainsKey(t)).Order().ToArray();
+        Assert.True(complete, $"{report}; lost: {string.Join(",", lost.Take(20))}; queued: {string.Join(",", Pending(mta).Take(10))}\n{mta.LogText[^Math.Min(4000, mta.LogText.Length)..]}");
+        Assert.True(acked.Count >= Messages / 2, report);
+        Assert.True(kills.Values.Sum() > 0, report);
+        Assert.Equal(0, mta.Stop());
+    }
+}
