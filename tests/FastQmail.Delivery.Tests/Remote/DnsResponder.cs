@@ -43,7 +43,8 @@ public sealed class DnsResponder : IDisposable
     }
 
     /// <summary>The resolv.conf text that points a resolver here.</summary>
-    public string ResolvConfText => $"nameserver 127.0.0.1:{Port}\noptions timeout:1 attempts:1\n";
+    // Generous: the responder always answers, and a loaded CI machine must not turn a slow answer into a failure.
+    public string ResolvConfText => $"nameserver 127.0.0.1:{Port}\noptions timeout:5 attempts:2\n";
 
     public void A(string name, string ip) => Zone.Add((name, IPAddress.Parse(ip).AddressFamily == AddressFamily.InterNetwork ? DnsType.A : DnsType.Aaaa, IPAddress.Parse(ip).GetAddressBytes()));
     public void Cname(string name, string target) => Zone.Add((name, DnsType.Cname, EncodeName(target)));
