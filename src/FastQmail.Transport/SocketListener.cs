@@ -103,17 +103,16 @@ public sealed class SocketListener : IAsyncDisposable
             RelayClient = _relayClient,
         };
         await using var stream = new NetworkStream(client, ownsSocket: true);
-        var pipe = new DuplexPipe(PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true)),
-            PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true)));
+        var pipe = new UpgradableDuplexPipe(stream);
         try
         {
             await _handler(pipe, info, _abort.Token);
         }
         catch (IOException) { } // the peer went away; the session has nothing left to say
+        catch (System.Security.Authentication.AuthenticationException) { } // a failed TLS handshake: nothing to say
         finally
         {
-            await pipe.Input.CompleteAsync();
-            try { await pipe.Output.CompleteAsync(); } catch (IOException) { }
+            try { await pipe.DisposeAsync(); } catch (IOException) { }
             try { client.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
         }
     }

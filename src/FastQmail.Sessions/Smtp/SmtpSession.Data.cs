@@ -41,7 +41,7 @@ public sealed partial class SmtpSession
         try
         {
             int used = WriteReceived(staging);
-            DataDecoderState state = DataDecoderState.Initial;
+            DataDecoderState state = DataDecoderState.Strict;
             long limit = _context.Controls!.DataBytes;
             while (true)
             {
@@ -57,7 +57,9 @@ public sealed partial class SmtpSession
                 if (!failed && used > 0) await submission.WriteAsync(staging.AsMemory(0, used));
                 used = 0;
 
-                if (status == DataStatus.BareLf)
+                // SMTP smuggling defence: a bare LF (qmail) or a lone CR (FastQmail) ends the conversation with qmail's
+                // smtplf reply; nothing of the message is queued.
+                if (status is DataStatus.BareLf or DataStatus.BareCr)
                 {
                     Reply(SmtpReplies.BareLf);
                     await FlushAsync();
@@ -65,6 +67,14 @@ public sealed partial class SmtpSession
                 }
                 if (status == DataStatus.End)
                 {
+                    // Commands already sent behind the end of DATA by a client that never negotiated PIPELINING.
+                    // A lone QUIT (what simple HELO senders put behind the dot) cannot smuggle anything and is let through.
+                    if (!_esmtp && !result.Buffer.Slice(consumed).IsEmpty && !IsQuit(result.Buffer.Slice(consumed)))
+                    {
+                        Say(SmtpReplies.Synchronization);
+                        await FlushAsync();
+                        return false;
+                    }
                     if (state.Hops >= Core.Limits.MaxHops) return Say(SmtpReplies.TooManyHops) == Step.Continue;
                     if (failed) return Say(SmtpReplies.DataBytes) == Step.Continue;
                     await CommitAsync(submission);
@@ -79,6 +89,15 @@ public sealed partial class SmtpSession
             await submission.DisposeAsync();
             ArrayPool<byte>.Shared.Return(staging);
         }
+    }
+
+    private static bool IsQuit(in ReadOnlySequence<byte> rest)
+    {
+        if (rest.Length is not (5 or 6)) return false;
+        Span<byte> text = stackalloc byte[6];
+        rest.CopyTo(text);
+        text = text[..(int)rest.Length];
+        return Ascii.EqualsIgnoreCase(text, "QUIT\r\n"u8) || Ascii.EqualsIgnoreCase(text, "QUIT\n"u8);
     }
 
     /// <summary>Decodes until the staging buffer is full, the input runs out, or the message ends.</summary>
@@ -116,25 +135,26 @@ public sealed partial class SmtpSession
             " qp "u8.CopyTo(reply[n..]); n += 4;
             Utf8Formatter.TryFormat(result.QueuePid, reply[n..], out w); n += w;
             "\r\n"u8.CopyTo(reply[n..]); n += 2;
-            Reply(reply[..n]);
+            Say(reply[..n]);
             return;
         }
-        Reply(result.IsPermanent ? "554 "u8 : "451 "u8);
-        Reply(Encoding.UTF8.GetBytes(result.Reason));
-        Reply("\r\n"u8);
+        byte[] reason = Encoding.UTF8.GetBytes((result.IsPermanent ? "554 " : "451 ") + result.Reason + "\r\n");
+        Say(reason);
     }
 
     private int ReceivedLength()
     {
         SmtpSessionContext c = _context;
         return ReceivedLine.MaxLength(c.RemoteHost.Length, _helo.Length, c.RemoteInfo?.Length ?? 0, c.RemoteIp.Length,
-            c.LocalHost.Length, 4);
+            c.LocalHost.Length, _protocol.Length) + _authUser.Length;
     }
 
     private int WriteReceived(byte[] staging)
     {
         SmtpSessionContext c = _context;
-        return ReceivedLine.Format(staging, "SMTP"u8, c.LocalHost, c.RemoteIp, c.RemoteHost, c.RemoteInfo, c.RemoteInfo is not null,
+        // As the smtp-auth patch, an authenticated user takes TCPREMOTEINFO's place: "(user@ip)".
+        ReadOnlySpan<byte> info = _authenticated ? _authUser.WrittenSpan : c.RemoteInfo;
+        return ReceivedLine.Format(staging, _protocol, c.LocalHost, c.RemoteIp, c.RemoteHost, info, _authenticated || c.RemoteInfo is not null,
             _helo.WrittenSpan, _hasHelo && _showHelo, _dataStarted);
     }
 }
