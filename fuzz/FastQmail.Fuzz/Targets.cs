@@ -8,7 +8,7 @@ public static class TargetRegistry
     public static readonly IFuzzTarget[] All =
     [
         new CdbTarget(), new EnvelopeTarget(), new UsersAssignTarget(), new SmtpLineTarget(), new SmtpCommandTarget(),
-        new AddressTarget(), new DataTarget(), new ReceivedLineTarget(), new SmtpSessionTarget(),
+        new AddressTarget(), new DataTarget(), new ReceivedLineTarget(), new SmtpSessionTarget(), new SaslTarget(), new StrictDataTarget(),
     ];
 
     public static IFuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name.Equals(name, StringComparison.OrdinalIgnoreCase));

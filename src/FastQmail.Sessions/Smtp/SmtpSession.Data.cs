@@ -45,8 +45,8 @@ public sealed partial class SmtpSession
             long limit = _context.Controls!.DataBytes;
             while (true)
             {
-                if (!await FlushAsync()) return false;
-                ReadResult? read = await ReadAsync(input);
+                if (!await FlushAsync().ConfigureAwait(false)) return false;
+                ReadResult? read = await ReadAsync(input).ConfigureAwait(false);
                 if (read is not { } result) return false;
 
                 DataStatus status = Decode(result.Buffer, ref state, staging, ref used, out SequencePosition consumed);
@@ -54,7 +54,7 @@ public sealed partial class SmtpSession
 
                 // Past databytes or the hop limit the message is already lost: keep reading, stop writing.
                 bool failed = state.Hops >= Core.Limits.MaxHops || (limit > 0 && state.DecodedBytes > limit);
-                if (!failed && used > 0) await submission.WriteAsync(staging.AsMemory(0, used));
+                if (!failed && used > 0) await submission.WriteAsync(staging.AsMemory(0, used)).ConfigureAwait(false);
                 used = 0;
 
                 // SMTP smuggling defence: a bare LF (qmail) or a lone CR (FastQmail) ends the conversation with qmail's
@@ -62,7 +62,7 @@ public sealed partial class SmtpSession
                 if (status is DataStatus.BareLf or DataStatus.BareCr)
                 {
                     Reply(SmtpReplies.BareLf);
-                    await FlushAsync();
+                    await FlushAsync().ConfigureAwait(false);
                     return false;
                 }
                 if (status == DataStatus.End)
@@ -72,12 +72,12 @@ public sealed partial class SmtpSession
                     if (!_esmtp && !result.Buffer.Slice(consumed).IsEmpty && !IsQuit(result.Buffer.Slice(consumed)))
                     {
                         Say(SmtpReplies.Synchronization);
-                        await FlushAsync();
+                        await FlushAsync().ConfigureAwait(false);
                         return false;
                     }
                     if (state.Hops >= Core.Limits.MaxHops) return Say(SmtpReplies.TooManyHops) == Step.Continue;
                     if (failed) return Say(SmtpReplies.DataBytes) == Step.Continue;
-                    await CommitAsync(submission);
+                    await CommitAsync(submission).ConfigureAwait(false);
                     return true;
                 }
                 if (status == DataStatus.NeedMore && (result.IsCompleted || result.IsCanceled)) return false;
@@ -86,7 +86,7 @@ public sealed partial class SmtpSession
         finally
         {
             // Without a commit this abandons the message: a client gone mid-DATA leaves nothing queued.
-            await submission.DisposeAsync();
+            await submission.DisposeAsync().ConfigureAwait(false);
             ArrayPool<byte>.Shared.Return(staging);
         }
     }
@@ -124,7 +124,7 @@ public sealed partial class SmtpSession
     private async ValueTask CommitAsync(IQueueSubmission submission)
     {
         EnvelopeWriter.End(_envelope);
-        QueueResult result = await submission.CommitAsync(_envelope.WrittenMemory);
+        QueueResult result = await submission.CommitAsync(_envelope.WrittenMemory).ConfigureAwait(false);
         if (result.IsOk)
         {
             // acceptmessage: "250 ok <unix-time> qp <pid>".

@@ -44,7 +44,7 @@ public sealed partial class SmtpSession
         try
         {
             ArmTimer();
-            FlushResult r = await _output.FlushAsync(_timer.Token);
+            FlushResult r = await _output.FlushAsync(_timer.Token).ConfigureAwait(false);
             return !r.IsCompleted && !r.IsCanceled;
         }
         catch (OperationCanceledException) { return false; }
@@ -59,12 +59,12 @@ public sealed partial class SmtpSession
         try
         {
             ArmTimer();
-            return await input.ReadAsync(_timer.Token);
+            return await input.ReadAsync(_timer.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             Reply(SmtpReplies.Timeout);
-            await FlushAsync();
+            await FlushAsync().ConfigureAwait(false);
             return null;
         }
         catch (IOException) { return null; }

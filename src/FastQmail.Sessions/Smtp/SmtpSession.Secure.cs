@@ -38,13 +38,13 @@ public sealed partial class SmtpSession
     /// AUTH). False when TLS could not be set up; the connection is then closed.</summary>
     private async ValueTask<bool> StartTlsAsync()
     {
-        if (!await FlushAsync()) return false;
+        if (!await FlushAsync().ConfigureAwait(false)) return false;
         SslStreamCertificateContext? certificate = _context.Certificates.Get(_context.Controls!.ServerCertificate!);
         if (certificate is null) { Say(SmtpReplies.TlsUnavailable); return false; }
         try
         {
             ArmTimer();
-            _tls = await ((IStartTls)_transport).StartTlsAsync(certificate, _timer.Token);
+            _tls = await ((IStartTls)_transport).StartTlsAsync(certificate, _timer.Token).ConfigureAwait(false);
         }
         catch (AuthenticationException) { return false; }
         catch (IOException) { return false; }
@@ -115,7 +115,7 @@ public sealed partial class SmtpSession
     {
         byte[] timestamp = Encoding.ASCII.GetBytes($"<{Environment.ProcessId}.{_context.Time.GetUtcNow().ToUnixTimeSeconds()}@fastqmail>");
         AuthResult result = await CheckpasswordProgram.CheckAsync(_context.Checkpassword!, _authUser.WrittenMemory,
-            _authPassword.WrittenMemory, timestamp);
+            _authPassword.WrittenMemory, timestamp).ConfigureAwait(false);
         Array.Clear(_decoded);
         _authPassword.Reset();
         switch (result)

@@ -14,7 +14,8 @@ namespace FastQmail.Sessions.Smtp;
 /// and before every wait for input, so a pipelined batch gets its replies in one write. Sessions are pooled
 /// (<see cref="IResettable"/>); their buffers stay with them, so a steady-state command allocates nothing.
 /// The extensions (STARTTLS, AUTH, SIZE, SMTPUTF8, limits) are verbs and checks here; their policy is in
-/// <see cref="SmtpControls"/>, their wire formats in FastQmail.Protocols.
+/// <see cref="SmtpControls"/>, their wire formats in FastQmail.Protocols. Every await is ConfigureAwait(false): the
+/// session's progress depends only on its input, never on a caller's synchronization context.
 /// </summary>
 public sealed partial class SmtpSession : IResettable
 {
@@ -46,16 +47,16 @@ public sealed partial class SmtpSession : IResettable
         if (context.Controls is not { } controls)
         {
             Reply(SmtpReplies.Controls);
-            await FlushAsync();
+            await FlushAsync().ConfigureAwait(false);
             return 1;
         }
         Reply("220 "u8); Reply(controls.Greeting); Reply(" ESMTP\r\n"u8);
 
         while (true)
         {
-            if (!await FlushAsync()) return 1;
+            if (!await FlushAsync().ConfigureAwait(false)) return 1;
             PipeReader input = _transport.Input;
-            ReadResult? read = await ReadAsync(input);
+            ReadResult? read = await ReadAsync(input).ConfigureAwait(false);
             if (read is not { } result) return 1;
 
             ReadOnlySequence<byte> buffer = result.Buffer;
@@ -68,19 +69,19 @@ public sealed partial class SmtpSession : IResettable
             {
                 case Step.Continue when result.IsCompleted || result.IsCanceled: return 1;
                 case Step.Data:
-                    if (!await DataAsync(input)) return 1;
+                    if (!await DataAsync(input).ConfigureAwait(false)) return 1;
                     break;
                 case Step.StartTls:
-                    if (!await StartTlsAsync()) return 1;
+                    if (!await StartTlsAsync().ConfigureAwait(false)) return 1;
                     break;
                 case Step.Auth:
-                    await AuthenticateAsync();
+                    await AuthenticateAsync().ConfigureAwait(false);
                     break;
                 case Step.Quit:
-                    await FlushAsync();
+                    await FlushAsync().ConfigureAwait(false);
                     return 0;
                 case Step.Close:
-                    await FlushAsync();
+                    await FlushAsync().ConfigureAwait(false);
                     return 1;
             }
         }
