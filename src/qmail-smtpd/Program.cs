@@ -27,5 +27,6 @@ string[] checkpassword = trailing.Count > 1 ? trailing.Skip(1).ToArray() : [];
 var server = new SmtpServer(new ControlFiles(home), MessageQueues.ForNetwork(home), local.Contains, checkpassword: checkpassword);
 if (endPoints.Count == 0) return await StdioTransport.RunAsync(server.HandleAsync);
 
-await using var listener = new SocketListener(endPoints, server.HandleAsync, Environment.GetEnvironmentVariable("RELAYCLIENT"));
+await using var listener = new SocketListener(endPoints, server.HandleAsync, Environment.GetEnvironmentVariable("RELAYCLIENT"),
+    ListenerLimits.Read(new ControlFiles(home)));
 return await listener.RunUntilSignalAsync(TimeSpan.FromSeconds(10));
