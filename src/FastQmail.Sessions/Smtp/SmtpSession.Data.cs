@@ -17,6 +17,7 @@ public sealed partial class SmtpSession
 
     private IQueueSubmission? _submission;
     private DateTimeOffset _dataStarted;
+    private long? _dataDeadline;   // Environment.TickCount64 when control/timeoutdata runs out, during DATA only
 
     /// <summary>Checks the state, opens the queue submission before answering 354 (as qmail starts qmail-queue first).</summary>
     private Step Data()
@@ -38,6 +39,8 @@ public sealed partial class SmtpSession
         IQueueSubmission submission = _submission!;
         _submission = null;
         byte[] staging = ArrayPool<byte>.Shared.Rent(Math.Max(StagingSize, ReceivedLength()));
+        TimeSpan dataTimeout = _context.Controls!.DataTimeout;
+        if (dataTimeout > TimeSpan.Zero) _dataDeadline = Environment.TickCount64 + (long)dataTimeout.TotalMilliseconds;
         try
         {
             int used = WriteReceived(staging);
@@ -85,6 +88,7 @@ public sealed partial class SmtpSession
         }
         finally
         {
+            _dataDeadline = null;
             // Without a commit this abandons the message: a client gone mid-DATA leaves nothing queued.
             await submission.DisposeAsync().ConfigureAwait(false);
             ArrayPool<byte>.Shared.Return(staging);

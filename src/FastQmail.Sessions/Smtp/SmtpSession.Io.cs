@@ -63,6 +63,7 @@ public sealed partial class SmtpSession
         }
         catch (OperationCanceledException)
         {
+            _dataDeadline = null;   // the reply gets timeoutsmtpd, not the spent DATA deadline
             Reply(SmtpReplies.Timeout);
             await FlushAsync().ConfigureAwait(false);
             return null;
@@ -70,6 +71,7 @@ public sealed partial class SmtpSession
         catch (IOException) { return null; }
     }
 
+    /// <summary>timeoutsmtpd for the next read or write; inside DATA no later than the DATA deadline.</summary>
     private void ArmTimer()
     {
         if (!_timer.TryReset())
@@ -77,6 +79,12 @@ public sealed partial class SmtpSession
             _timer.Dispose();
             _timer = new CancellationTokenSource();
         }
-        _timer.CancelAfter(_context.Controls?.Timeout ?? TimeSpan.FromSeconds(1));
+        TimeSpan timeout = _context.Controls?.Timeout ?? TimeSpan.FromSeconds(1);
+        if (_dataDeadline is { } deadline)
+        {
+            TimeSpan left = TimeSpan.FromMilliseconds(deadline - Environment.TickCount64);
+            if (left < timeout) timeout = left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1);
+        }
+        _timer.CancelAfter(timeout);
     }
 }

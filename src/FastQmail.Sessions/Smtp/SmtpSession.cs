@@ -287,6 +287,7 @@ public sealed partial class SmtpSession : IResettable
         _seenMail = _hasRecipient = _barf = _hasHelo = _showHelo = _skipping = _unflushed = false;
         _esmtp = _mailUtf8 = false;
         _recipients = _badCommands = 0;
+        _dataDeadline = null;
         ResetSecurity();
         _envelope.Reset();
         _helo.Reset();

@@ -173,4 +173,25 @@ public class ExtensionTests
         await d.SendAsync("AUTH PLAIN\r\nSTARTTLS\r\nQUIT\r\n");
         await d.ExpectAsync("502 unimplemented (#5.5.1)\r\n502 unimplemented (#5.5.1)\r\n221 mx.example\r\n");
     }
+
+    [Fact]
+    public async Task A_client_trickling_DATA_is_cut_off_at_timeoutdata()
+    {
+        await using var d = new SmtpDialog();
+        d.Control("timeoutdata", "1");
+        d.Start();
+        await d.ExpectAsync(Greeting);
+        await d.SendAsync("MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n");
+        await d.ExpectAsync("250 ok\r\n250 ok\r\n354 go ahead\r\n");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        for (int i = 0; i < 30 && !d.Session!.IsCompleted; i++)
+        {
+            await d.SendAsync("x");
+            await Task.Delay(100);
+        }
+        Assert.Equal(1, await d.ExitAsync());
+        Assert.InRange(started.Elapsed, TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(2.9));
+        await d.ExpectAsync("451 timeout (#4.4.2)\r\n");
+        Assert.Empty(d.Queue.Committed);
+    }
 }
