@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using FastQmail.Sessions.Smtp;
 
 namespace FastQmail.Sessions.Tests.Smtp;
 
@@ -193,5 +194,29 @@ public class ExtensionTests
         Assert.InRange(started.Elapsed, TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(2.9));
         await d.ExpectAsync("451 timeout (#4.4.2)\r\n");
         Assert.Empty(d.Queue.Committed);
+    }
+
+    [Fact]
+    public async Task IPv6_address_literals_are_taken_and_local_ones_become_localiphost()
+    {
+        await using var d = new SmtpDialog();
+        d.Start(new ConnectionInfo { RemoteIp = "2001:db8::7", RelayClient = "" });
+        await d.ExpectAsync(Greeting);
+        await d.SendAsync("MAIL FROM:<a@[IPv6:2001:db8::7]>\r\nRCPT TO:<u@[IPv6:2001:db8::1]>\r\nDATA\r\nx\r\n.\r\nQUIT\r\n");
+        await d.ExpectAsync("250 ok\r\n250 ok\r\n354 go ahead\r\n");
+        Assert.StartsWith("250 ok ", await d.LineAsync());
+        var (message, envelope) = Assert.Single(d.Queue.Committed);
+        Assert.Equal("Fa@[IPv6:2001:db8::7]\0Tu@[IPv6:2001:db8::1]\0\0", Encoding.Latin1.GetString(envelope));
+        Assert.StartsWith("Received: from unknown (2001:db8::7)\n", Encoding.Latin1.GetString(message));
+    }
+
+    [Fact]
+    public void LocalAddresses_knows_IPv6()
+    {
+        var local = new LocalAddresses([System.Net.IPAddress.Parse("2001:db8::25"), System.Net.IPAddress.Parse("10.0.0.1")]);
+        Assert.True(local.Contains(System.Net.IPAddress.Parse("2001:db8::25").GetAddressBytes()));
+        Assert.True(local.Contains(System.Net.IPAddress.IPv6Any.GetAddressBytes()));
+        Assert.False(local.Contains(System.Net.IPAddress.Parse("2001:db8::26").GetAddressBytes()));
+        Assert.True(local.Contains([10, 0, 0, 1]));
     }
 }
