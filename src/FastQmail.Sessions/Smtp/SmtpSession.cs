@@ -108,6 +108,7 @@ public sealed partial class SmtpSession : IResettable
             {
                 Reply(SmtpReplies.LineTooLong);
                 _skipping = true;
+                _authStep = AuthStep.None;   // an over-long AUTH response ends the exchange
                 continue;
             }
 
