@@ -54,7 +54,7 @@ public ref struct DataDecoder
                     return Produced(len);
                 case 1: // start of a line
                     if (ch == (byte)'\n') return DataStatus.BareLf;
-                    if (ch == (byte)'.') { Consume(1); _state.Blast = 2; continue; }
+                    if (ch == (byte)'.' && !_state.NoDots) { Consume(1); _state.Blast = 2; continue; }
                     if (ch == (byte)'\r') { Consume(1); _state.Blast = 4; continue; }
                     _state.Blast = 0;
                     continue;

@@ -13,6 +13,7 @@ public struct DataDecoderState
     internal byte Pos;          // bytes since the last LF while in the header, saturating at 9
     internal bool MaybeReceived, MaybeBlank, MaybeDelivered;
     internal bool RefuseBareCr;
+    internal bool NoDots;
 
     /// <summary>Received/Delivered-To header lines seen so far (qmail's hop count).</summary>
     public int Hops { get; internal set; }
@@ -38,4 +39,19 @@ public struct DataDecoderState
             return s;
         }
     }
+
+    /// <summary>BDAT chunks (RFC 3030): as <see cref="Strict"/>, but a leading dot is data and nothing ends the
+    /// message (the chunk sizes do); CRLF still becomes LF and a bare LF or lone CR is still refused.</summary>
+    public static DataDecoderState Chunked
+    {
+        get
+        {
+            DataDecoderState s = Strict;
+            s.NoDots = true;
+            return s;
+        }
+    }
+
+    /// <summary>A CR was the last byte seen and its LF has not come yet (at the end of a BDAT LAST it is a lone CR).</summary>
+    public readonly bool PendingCr => Blast == 4;
 }

@@ -39,6 +39,7 @@ public static class SmtpCommandParser
         if (v.SequenceEqual("noop"u8)) return SmtpVerb.Noop;
         if (v.SequenceEqual("vrfy"u8)) return SmtpVerb.Vrfy;
         if (v.SequenceEqual("auth"u8)) return SmtpVerb.Auth;
+        if (v.SequenceEqual("bdat"u8)) return SmtpVerb.Bdat;
         return SmtpVerb.Unknown;
     }
 }

@@ -53,4 +53,6 @@ internal static class SmtpReplies
     public static ReadOnlySpan<byte> AuthEmptyChallenge => "334 \r\n"u8;
     public static ReadOnlySpan<byte> AuthUsername => "334 VXNlcm5hbWU6\r\n"u8;
     public static ReadOnlySpan<byte> AuthPassword => "334 UGFzc3dvcmQ6\r\n"u8;
+    public static ReadOnlySpan<byte> BdatSyntax => "501 syntax error in BDAT (#5.5.4)\r\n"u8;
+    public static ReadOnlySpan<byte> DataAfterBdat => "503 DATA not allowed after BDAT (#5.5.1)\r\n"u8;
 }

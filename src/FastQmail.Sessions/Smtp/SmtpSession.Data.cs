@@ -24,6 +24,7 @@ public sealed partial class SmtpSession
     {
         if (!_seenMail) return Say(SmtpReplies.WantMail);
         if (!_hasRecipient) return Say(SmtpReplies.WantRcpt);
+        if (_chunking) return Say(SmtpReplies.DataAfterBdat);
         _seenMail = false;
         try { _submission = _context.Queue.Open(); }
         catch (IOException) { return Say(SmtpReplies.QqtFailure); }

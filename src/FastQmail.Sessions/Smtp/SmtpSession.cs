@@ -20,7 +20,7 @@ namespace FastQmail.Sessions.Smtp;
 public sealed partial class SmtpSession : IResettable
 {
     /// <summary>What a command asks the loop to do next.</summary>
-    private enum Step : byte { Continue, Flush, Data, Quit, Close, StartTls, Auth }
+    private enum Step : byte { Continue, Flush, Data, Quit, Close, StartTls, Auth, Bdat }
 
     private readonly byte[] _line = new byte[SmtpLineReader.MaxLine];
     private byte[] _address = new byte[SmtpLineReader.MaxLine + 256];
@@ -38,6 +38,16 @@ public sealed partial class SmtpSession : IResettable
 
     /// <summary>Runs the conversation to its end. Returns qmail-smtpd's exit status: 0 after QUIT, else 1.</summary>
     public async Task<int> RunAsync(IDuplexPipe transport, SmtpSessionContext context, CancellationToken cancel = default)
+    {
+        try { return await ConverseAsync(transport, context, cancel).ConfigureAwait(false); }
+        finally
+        {
+            EndChunking();   // a BDAT transaction without LAST is abandoned: nothing is queued
+            await DisposeAbandonedAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<int> ConverseAsync(IDuplexPipe transport, SmtpSessionContext context, CancellationToken cancel)
     {
         _context = context;
         _transport = transport;
@@ -64,6 +74,7 @@ public sealed partial class SmtpSession : IResettable
             // After STARTTLS nothing sent in plaintext behind it may be read as a command (CVE-2011-0411).
             if (step == Step.StartTls) input.AdvanceTo(buffer.End);
             else input.AdvanceTo(consumed, examined);
+            if (_abandoned is not null) await DisposeAbandonedAsync().ConfigureAwait(false);
 
             switch (step)
             {
@@ -73,6 +84,9 @@ public sealed partial class SmtpSession : IResettable
                     break;
                 case Step.StartTls:
                     if (!await StartTlsAsync().ConfigureAwait(false)) return 1;
+                    break;
+                case Step.Bdat:
+                    if (!await BdatAsync(input).ConfigureAwait(false)) return 1;
                     break;
                 case Step.Auth:
                     await AuthenticateAsync().ConfigureAwait(false);
@@ -132,6 +146,7 @@ public sealed partial class SmtpSession : IResettable
                     SmtpVerb.Vrfy => Say(SmtpReplies.Vrfy),
                     SmtpVerb.StartTls => StartTls(),
                     SmtpVerb.Auth => Auth(arg),
+                    SmtpVerb.Bdat => Bdat(arg),
                     _ => Unknown(),
                 };
             }
@@ -170,7 +185,7 @@ public sealed partial class SmtpSession : IResettable
             System.Buffers.Text.Utf8Formatter.TryFormat(controls.DataBytes, o[n..], out int w);
             n += w;
         }
-        Put(o, ref n, "\r\n250-SMTPUTF8\r\n"u8);
+        Put(o, ref n, "\r\n250-SMTPUTF8\r\n250-CHUNKING\r\n"u8);
         if (OffersStartTls) Put(o, ref n, "250-STARTTLS\r\n"u8);
         if (OffersAuth) Put(o, ref n, "250-AUTH PLAIN LOGIN\r\n"u8);
         if (controls.EnhancedStatusCodes) Put(o, ref n, "250-ENHANCEDSTATUSCODES\r\n"u8);
@@ -188,6 +203,7 @@ public sealed partial class SmtpSession : IResettable
     private void SetHelo(ReadOnlySpan<byte> arg)
     {
         _seenMail = false;
+        EndChunking();
         _helo.Reset();
         _helo.Write(arg);
         _hasHelo = true;
@@ -197,6 +213,7 @@ public sealed partial class SmtpSession : IResettable
     private Step Rset()
     {
         _seenMail = false;
+        EndChunking();
         return Say(SmtpReplies.Flushed);
     }
 
@@ -228,6 +245,7 @@ public sealed partial class SmtpSession : IResettable
         if (controls.DataBytes > 0 && parameters.Size > controls.DataBytes) return Say(SmtpReplies.DataBytes);
         if (!parameters.SmtpUtf8 && !Ascii.IsValid(address)) return Say(SmtpReplies.Utf8Needed);
         _barf = controls.BadMailFrom.Matches(address);
+        EndChunking();
         _seenMail = true;
         _hasRecipient = false;
         _mailUtf8 = parameters.SmtpUtf8;
@@ -289,6 +307,8 @@ public sealed partial class SmtpSession : IResettable
         _esmtp = _mailUtf8 = false;
         _recipients = _badCommands = 0;
         _dataDeadline = null;
+        _chunkSubmission = _abandoned = null;
+        _chunking = false;
         ResetSecurity();
         _envelope.Reset();
         _helo.Reset();

@@ -11,7 +11,7 @@ public class ExtensionVerbTests
     [InlineData("AUTH PLAIN AGFAYg==", SmtpVerb.Auth, "PLAIN AGFAYg==")]
     [InlineData("auth login", SmtpVerb.Auth, "login")]
     [InlineData("STARTTLSX", SmtpVerb.Unknown, "")]
-    [InlineData("BDAT 10", SmtpVerb.Unknown, "10")]
+    [InlineData("BDAT 10", SmtpVerb.Bdat, "10")]
     public void Parses_AUTH_and_STARTTLS(string line, SmtpVerb verb, string arg)
     {
         Assert.Equal(verb, SmtpCommandParser.Parse(Encoding.ASCII.GetBytes(line), out ReadOnlySpan<byte> a));

@@ -7,7 +7,7 @@ namespace FastQmail.Sessions.Tests.Smtp;
 public class SmtpSessionTests
 {
     private const string Greeting = "220 mx.example ESMTP\r\n";
-    internal const string EhloReply = "250-mx.example\r\n250-PIPELINING\r\n250-SIZE\r\n250-SMTPUTF8\r\n250 8BITMIME\r\n";
+    internal const string EhloReply = "250-mx.example\r\n250-PIPELINING\r\n250-SIZE\r\n250-SMTPUTF8\r\n250-CHUNKING\r\n250 8BITMIME\r\n";
 
     private static string Env(byte[] envelope) => Encoding.Latin1.GetString(envelope).Replace('\0', '|');
 

@@ -52,6 +52,7 @@ public class SocketListenerTests
         Assert.Equal("250-PIPELINING", await reader.ReadLineAsync());
         Assert.Equal("250-SIZE", await reader.ReadLineAsync());
         Assert.Equal("250-SMTPUTF8", await reader.ReadLineAsync());
+        Assert.Equal("250-CHUNKING", await reader.ReadLineAsync());
         Assert.Equal("250 8BITMIME", await reader.ReadLineAsync());
         Assert.Equal("250 ok", await reader.ReadLineAsync());
         Assert.Equal("250 ok", await reader.ReadLineAsync());
