@@ -86,6 +86,7 @@ public sealed class SmtpdTlsAuthTests : IDisposable
         Assert.True(client.IsSecure);
         Assert.True(client.Capabilities.HasFlag(SmtpCapabilities.Authentication));
         Assert.True(client.Capabilities.HasFlag(SmtpCapabilities.Size));
+        Assert.True(client.Capabilities.HasFlag(SmtpCapabilities.Chunking));   // so MailKit sends with BDAT
         Assert.Equal(2000u, client.MaxSize);
         Assert.Contains(mechanism, client.AuthenticationMechanisms);
         client.AuthenticationMechanisms.RemoveWhere(m => m != mechanism);
