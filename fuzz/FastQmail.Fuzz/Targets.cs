@@ -8,7 +8,7 @@ public static class TargetRegistry
     public static readonly IFuzzTarget[] All =
     [
         new CdbTarget(), new EnvelopeTarget(), new UsersAssignTarget(), new SmtpLineTarget(), new SmtpCommandTarget(),
-        new AddressTarget(), new DataTarget(), new ReceivedLineTarget(), new SmtpSessionTarget(),
+        new AddressTarget(), new DataTarget(), new StrictDataTarget(), new ReceivedLineTarget(), new SmtpSessionTarget(), new SaslTarget(),
         new DnsTarget(), new SmtpReplyTarget(), new SmtpDataEncoderTarget(), new DotQmailTarget(), new PasswdTarget(),
     ];
 

@@ -22,11 +22,15 @@ public sealed class SocketListener : IAsyncDisposable
     private readonly object _gate = new();
     private readonly HashSet<Task> _connections = new();
     private Task[] _acceptLoops = [];
+    private readonly ListenerLimits _limits;
+    private readonly Dictionary<IPAddress, int> _perIp = new();   // under _gate
+    private int _open;                                            // under _gate
 
-    public SocketListener(IEnumerable<IPEndPoint> endPoints, ConnectionHandler handler, string? relayClient)
+    public SocketListener(IEnumerable<IPEndPoint> endPoints, ConnectionHandler handler, string? relayClient, ListenerLimits? limits = null)
     {
         _handler = handler;
         _relayClient = relayClient;
+        _limits = limits ?? ListenerLimits.None;
         foreach (IPEndPoint ep in endPoints)
         {
             var s = new Socket(ep.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -86,9 +90,53 @@ public sealed class SocketListener : IAsyncDisposable
             catch (ObjectDisposedException) { return; }
             catch (SocketException) when (_stopping.IsCancellationRequested) { return; }
             catch (SocketException) { continue; } // e.g. ECONNABORTED, EMFILE: keep serving the others
-            Task connection = ServeAsync(client);
+            IPAddress? ip = (client.RemoteEndPoint as IPEndPoint)?.Address;
+            if (ip is not null && ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
+            bool tooMany, fromYou = false;
+            lock (_gate)
+            {
+                tooMany = _limits.MaxConnections > 0 && _open >= _limits.MaxConnections;
+                int mine = ip is not null && _perIp.TryGetValue(ip, out int n) ? n : 0;
+                if (!tooMany && _limits.MaxPerIp > 0 && mine >= _limits.MaxPerIp) tooMany = fromYou = true;
+                if (!tooMany)
+                {
+                    _open++;
+                    if (ip is not null) _perIp[ip] = mine + 1;
+                }
+            }
+            Task connection = tooMany ? RefuseAsync(client, fromYou) : ServeCountedAsync(client, ip);
             lock (_gate) _connections.Add(connection);
             _ = connection.ContinueWith(t => { lock (_gate) _connections.Remove(t); }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task ServeCountedAsync(Socket client, IPAddress? ip)
+    {
+        try { await ServeAsync(client); }
+        finally
+        {
+            lock (_gate)
+            {
+                _open--;
+                if (ip is not null && _perIp.TryGetValue(ip, out int n)) { if (n <= 1) _perIp.Remove(ip); else _perIp[ip] = n - 1; }
+            }
+        }
+    }
+
+    /// <summary>Over a limit: the 421, then close, without starting a session.</summary>
+    private static async Task RefuseAsync(Socket client, bool fromYou)
+    {
+        using (client)
+        {
+            try
+            {
+                byte[] reply = (fromYou ? ListenerLimits.TooManyFromYou : ListenerLimits.TooManyConnections).ToArray();
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await client.SendAsync(reply, SocketFlags.None, timeout.Token);
+                client.Shutdown(SocketShutdown.Both);
+            }
+            catch (SocketException) { }
+            catch (OperationCanceledException) { }
         }
     }
 
@@ -103,17 +151,16 @@ public sealed class SocketListener : IAsyncDisposable
             RelayClient = _relayClient,
         };
         await using var stream = new NetworkStream(client, ownsSocket: true);
-        var pipe = new DuplexPipe(PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true)),
-            PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true)));
+        var pipe = new UpgradableDuplexPipe(stream);
         try
         {
             await _handler(pipe, info, _abort.Token);
         }
         catch (IOException) { } // the peer went away; the session has nothing left to say
+        catch (System.Security.Authentication.AuthenticationException) { } // a failed TLS handshake: nothing to say
         finally
         {
-            await pipe.Input.CompleteAsync();
-            try { await pipe.Output.CompleteAsync(); } catch (IOException) { }
+            try { await pipe.DisposeAsync(); } catch (IOException) { }
             try { client.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
         }
     }

@@ -17,17 +17,9 @@ public static class StdioTransport
     {
         await using Stream stdin = OpenDescriptor(0, canRead: true);
         await using Stream stdout = OpenDescriptor(1, canRead: false);
-        var pipe = new DuplexPipe(PipeReader.Create(stdin, new StreamPipeReaderOptions(leaveOpen: true)),
-            PipeWriter.Create(stdout, new StreamPipeWriterOptions(leaveOpen: true)));
-        try
-        {
-            return await handler(pipe, ConnectionInfo.FromEnvironment(Environment.GetEnvironmentVariable), cancel);
-        }
-        finally
-        {
-            await pipe.Input.CompleteAsync();
-            await pipe.Output.CompleteAsync();
-        }
+        // One duplex stream over fd 0 and fd 1, so STARTTLS can run SslStream over the connection tcpserver handed us.
+        await using var pipe = new UpgradableDuplexPipe(new DuplexStream(stdin, stdout));
+        return await handler(pipe, ConnectionInfo.FromEnvironment(Environment.GetEnvironmentVariable), cancel);
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
 // qmail-smtpd: one SMTP session on stdin/stdout (under tcpserver/inetd), or with --listen ADDR:PORT (repeatable)
-// a listener serving many sessions in this process. qmail's trailing arguments (e.g. "HOST checkpassword true")
-// are accepted and ignored.
+// a listener serving many sessions in this process. Trailing arguments as the smtp-auth patch: "HOST checkpassword
+// subprogram..." (HOST is ignored; the rest is the checkpassword command line that checks AUTH).
 using System.Net;
 using FastQmail.Core;
 using FastQmail.Queue;
@@ -9,7 +9,7 @@ using FastQmail.Transport;
 
 string home = QmailHome.Resolve(args, out string[] rest);
 var endPoints = new List<IPEndPoint>();
-if (!ListenAddress.TryCollect(rest, endPoints, out _, out string? bad))
+if (!ListenAddress.TryCollect(rest, endPoints, out List<string> trailing, out string? bad))
 {
     Console.Error.WriteLine($"qmail-smtpd: fatal: bad --listen address: {bad}");
     return 100;
@@ -23,8 +23,10 @@ catch (System.Net.NetworkInformation.NetworkInformationException)
     return 1;
 }
 
-var server = new SmtpServer(new ControlFiles(home), MessageQueues.ForNetwork(home), local.Contains);
+string[] checkpassword = trailing.Count > 1 ? trailing.Skip(1).ToArray() : [];
+var server = new SmtpServer(new ControlFiles(home), MessageQueues.ForNetwork(home), local.Contains, checkpassword: checkpassword);
 if (endPoints.Count == 0) return await StdioTransport.RunAsync(server.HandleAsync);
 
-await using var listener = new SocketListener(endPoints, server.HandleAsync, Environment.GetEnvironmentVariable("RELAYCLIENT"));
+await using var listener = new SocketListener(endPoints, server.HandleAsync, Environment.GetEnvironmentVariable("RELAYCLIENT"),
+    ListenerLimits.Read(new ControlFiles(home)));
 return await listener.RunUntilSignalAsync(TimeSpan.FromSeconds(10));

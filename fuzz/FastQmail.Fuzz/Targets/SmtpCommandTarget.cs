@@ -7,13 +7,13 @@ namespace FastQmail.Fuzz.Targets;
 /// <summary>
 /// SmtpCommandParser on every LF-separated line of the input (and on the whole input as one line): verb and
 /// argument equal a direct reading of commands.c (one trailing CR off, verb up to the first space matched without
-/// case, argument after the spaces), the argument is a slice of the line, and the flush column is qmail's.
+/// case, plus FastQmail's AUTH, STARTTLS and BDAT; argument after the spaces), the argument is a slice of the line, and the flush column is qmail's.
 /// </summary>
 public sealed class SmtpCommandTarget : IFuzzTarget
 {
-    private static readonly string[] Names = ["rcpt", "mail", "data", "quit", "helo", "ehlo", "rset", "help", "noop", "vrfy"];
+    private static readonly string[] Names = ["rcpt", "mail", "data", "quit", "helo", "ehlo", "rset", "help", "noop", "vrfy", "auth", "starttls", "bdat"];
     private static readonly SmtpVerb[] Verbs =
-        [SmtpVerb.Rcpt, SmtpVerb.Mail, SmtpVerb.Data, SmtpVerb.Quit, SmtpVerb.Helo, SmtpVerb.Ehlo, SmtpVerb.Rset, SmtpVerb.Help, SmtpVerb.Noop, SmtpVerb.Vrfy];
+        [SmtpVerb.Rcpt, SmtpVerb.Mail, SmtpVerb.Data, SmtpVerb.Quit, SmtpVerb.Helo, SmtpVerb.Ehlo, SmtpVerb.Rset, SmtpVerb.Help, SmtpVerb.Noop, SmtpVerb.Vrfy, SmtpVerb.Auth, SmtpVerb.StartTls, SmtpVerb.Bdat];
 
     public string Name => "SmtpCommand";
 

@@ -1,4 +1,4 @@
 namespace FastQmail.Protocols.Address;
 
-/// <summary>qmail's <c>ipme_is</c>: is this IPv4 address (4 bytes, network order) one of this host's?</summary>
-public delegate bool LocalIpPredicate(ReadOnlySpan<byte> ipv4);
+/// <summary>qmail's <c>ipme_is</c>: is this address (4 bytes IPv4 or 16 bytes IPv6, network order) one of this host's?</summary>
+public delegate bool LocalIpPredicate(ReadOnlySpan<byte> ip);

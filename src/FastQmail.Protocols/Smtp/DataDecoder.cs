@@ -8,6 +8,7 @@ namespace FastQmail.Protocols.Smtp;
 /// leading dot is removed except in <c>. CR</c> not followed by LF, and Received/Delivered lines of the header are
 /// counted on the raw bytes exactly as qmail does. Decoded runs are slices of the input (or two tiny constants),
 /// so nothing is copied or allocated; all input is consumed, a pending CR or dot lives in the state.
+/// Started with <see cref="DataDecoderState.Strict"/> a lone CR is refused (<see cref="DataStatus.BareCr"/>) instead.
 /// </summary>
 public ref struct DataDecoder
 {
@@ -53,7 +54,7 @@ public ref struct DataDecoder
                     return Produced(len);
                 case 1: // start of a line
                     if (ch == (byte)'\n') return DataStatus.BareLf;
-                    if (ch == (byte)'.') { Consume(1); _state.Blast = 2; continue; }
+                    if (ch == (byte)'.' && !_state.NoDots) { Consume(1); _state.Blast = 2; continue; }
                     if (ch == (byte)'\r') { Consume(1); _state.Blast = 4; continue; }
                     _state.Blast = 0;
                     continue;
@@ -64,11 +65,13 @@ public ref struct DataDecoder
                     continue;
                 case 3: // CRLF "." CR
                     if (ch == (byte)'\n') { Consume(1); _state.Blast = 1; return DataStatus.End; }
+                    if (_state.RefuseBareCr) return DataStatus.BareCr;
                     _state.Blast = 0; // ". CR" not followed by LF: both kept, ch is read again inside the line
                     run = ".\r"u8;
                     return Produced(2);
                 default: // 4: after a CR
                     if (ch == (byte)'\n') { Consume(1); _state.Blast = 1; run = "\n"u8; return Produced(1); }
+                    if (_state.RefuseBareCr) return DataStatus.BareCr;
                     _state.Blast = 0; // a lone CR is kept; ch is read again inside the line
                     run = "\r"u8;
                     return Produced(1);

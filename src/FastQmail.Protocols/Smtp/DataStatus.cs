@@ -11,4 +11,6 @@ public enum DataStatus : byte
     End,
     /// <summary>A LF not preceded by CR (qmail's <c>straynewline</c>): answer the smtplf 451 and close.</summary>
     BareLf,
+    /// <summary>Only with <see cref="DataDecoderState.Strict"/>: a CR not followed by LF (not consumed).</summary>
+    BareCr,
 }

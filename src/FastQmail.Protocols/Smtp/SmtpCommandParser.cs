@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace FastQmail.Protocols.Smtp;
 
 /// <summary>
@@ -22,6 +24,7 @@ public static class SmtpCommandParser
 
     private static SmtpVerb Lookup(ReadOnlySpan<byte> verb)
     {
+        if (verb.Length == 8 && Ascii.EqualsIgnoreCase(verb, "STARTTLS"u8)) return SmtpVerb.StartTls;
         if (verb.Length != 4) return SmtpVerb.Unknown;
         // ASCII case-fold: b | 0x20 equals a lower-case letter only for that letter and its upper case.
         Span<byte> v = [(byte)(verb[0] | 0x20), (byte)(verb[1] | 0x20), (byte)(verb[2] | 0x20), (byte)(verb[3] | 0x20)];
@@ -35,6 +38,8 @@ public static class SmtpCommandParser
         if (v.SequenceEqual("help"u8)) return SmtpVerb.Help;
         if (v.SequenceEqual("noop"u8)) return SmtpVerb.Noop;
         if (v.SequenceEqual("vrfy"u8)) return SmtpVerb.Vrfy;
+        if (v.SequenceEqual("auth"u8)) return SmtpVerb.Auth;
+        if (v.SequenceEqual("bdat"u8)) return SmtpVerb.Bdat;
         return SmtpVerb.Unknown;
     }
 }

@@ -7,18 +7,27 @@ namespace FastQmail.Sessions.Smtp;
 
 /// <summary>
 /// ipme.c: this host's IPv4 addresses (for <c>[ip]</c> to localiphost). 0.0.0.0 always counts as local (net).
+/// IPv6 addresses too, for <c>[IPv6:...]</c> literals (:: counts as local like 0.0.0.0).
 /// </summary>
 public sealed class LocalAddresses
 {
     private readonly HashSet<uint> _addresses;
+    private readonly HashSet<UInt128> _addresses6 = [UInt128.Zero];
 
     public LocalAddresses(IEnumerable<IPAddress> addresses)
     {
         _addresses = [0u];
         Span<byte> b = stackalloc byte[4];
+        Span<byte> b6 = stackalloc byte[16];
         foreach (IPAddress a in addresses)
         {
             IPAddress v4 = a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a;
+            if (v4.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                v4.TryWriteBytes(b6, out _);
+                _addresses6.Add(BinaryPrimitives.ReadUInt128BigEndian(b6));
+                continue;
+            }
             if (v4.AddressFamily != AddressFamily.InterNetwork) continue;
             v4.TryWriteBytes(b, out _);
             _addresses.Add(BinaryPrimitives.ReadUInt32BigEndian(b));
@@ -36,5 +45,10 @@ public sealed class LocalAddresses
         return new LocalAddresses(list);
     }
 
-    public bool Contains(ReadOnlySpan<byte> ipv4) => ipv4.Length == 4 && _addresses.Contains(BinaryPrimitives.ReadUInt32BigEndian(ipv4));
+    public bool Contains(ReadOnlySpan<byte> ip) => ip.Length switch
+    {
+        4 => _addresses.Contains(BinaryPrimitives.ReadUInt32BigEndian(ip)),
+        16 => _addresses6.Contains(BinaryPrimitives.ReadUInt128BigEndian(ip)),
+        _ => false,
+    };
 }

@@ -18,6 +18,26 @@ public sealed class SmtpControls
     public required RcptHosts RcptHosts { get; init; }
     public required BadMailFrom BadMailFrom { get; init; }
 
+    /// <summary>control/enhancedstatuscodes non-zero: advertise ENHANCEDSTATUSCODES and put the RFC 3463 code in every
+    /// reply (RFC 2034). Off by default so qmail's reply texts stay byte for byte.</summary>
+    public bool EnhancedStatusCodes { get; init; }
+    /// <summary>control/requiretls non-zero: MAIL is refused until STARTTLS has succeeded (RFC 3207 530).</summary>
+    public bool RequireTls { get; init; }
+    /// <summary>control/authplaintext non-zero: AUTH is offered and accepted without TLS too.</summary>
+    public bool AuthPlaintext { get; init; }
+    /// <summary>control/checkpassword: a checkpassword command line (program and arguments) for AUTH, used when
+    /// qmail-smtpd got none as its trailing arguments.</summary>
+    public string[]? Checkpassword { get; init; }
+    /// <summary>control/maxrcpt: recipients accepted per message (0 = no limit, qmail's behaviour).</summary>
+    public long MaxRecipients { get; init; }
+    /// <summary>control/maxbadcommands: unknown commands before <c>421</c> and close (default 20; 0 = never, as qmail).</summary>
+    public long MaxBadCommands { get; init; } = 20;
+    /// <summary>control/timeoutdata: seconds for a whole DATA phase (default 3600; 0 = only timeoutsmtpd per read, as
+    /// qmail). A client trickling bytes (slowloris) is cut off with <c>451 timeout (#4.4.2)</c> when it runs out.</summary>
+    public TimeSpan DataTimeout { get; init; } = TimeSpan.FromSeconds(3600);
+    /// <summary>control/servercert.pem when it exists: the certificate chain and private key for STARTTLS.</summary>
+    public string? ServerCertificate { get; init; }
+
     /// <param name="dataBytesEnv">$DATABYTES: when set it replaces control/databytes (non-numeric reads as 0, as scan_ulong).</param>
     public static SmtpControls? TryLoad(ControlFiles controls, string? dataBytesEnv)
     {
@@ -38,8 +58,19 @@ public sealed class SmtpControls
             byte[]? more = rcptHosts is null ? null : controls.ReadBytes("morercpthosts.cdb");
             List<string>? bad = controls.ReadList("badmailfrom");
 
+            string? checkpassword = controls.ReadLine("checkpassword");
+            string certificate = controls.PathOf("servercert.pem");
+
             return new SmtpControls
             {
+                EnhancedStatusCodes = controls.ReadInt("enhancedstatuscodes", 0) != 0,
+                RequireTls = controls.ReadInt("requiretls", 0) != 0,
+                AuthPlaintext = controls.ReadInt("authplaintext", 0) != 0,
+                Checkpassword = checkpassword?.Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } words ? words : null,
+                MaxRecipients = Math.Max(0, controls.ReadInt("maxrcpt", 0)),
+                MaxBadCommands = Math.Max(0, controls.ReadInt("maxbadcommands", 20)),
+                DataTimeout = TimeSpan.FromSeconds(Math.Clamp(controls.ReadInt("timeoutdata", 3600), 0, int.MaxValue / 1000)),
+                ServerCertificate = File.Exists(certificate) ? certificate : null,
                 Greeting = Encoding.UTF8.GetBytes(greeting),
                 LocalIpHost = Encoding.UTF8.GetBytes(localIpHost),
                 Timeout = TimeSpan.FromSeconds(Math.Min(timeout, int.MaxValue / 1000)),

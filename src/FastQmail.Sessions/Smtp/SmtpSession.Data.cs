@@ -17,12 +17,14 @@ public sealed partial class SmtpSession
 
     private IQueueSubmission? _submission;
     private DateTimeOffset _dataStarted;
+    private long? _dataDeadline;   // Environment.TickCount64 when control/timeoutdata runs out, during DATA only
 
     /// <summary>Checks the state, opens the queue submission before answering 354 (as qmail starts qmail-queue first).</summary>
     private Step Data()
     {
         if (!_seenMail) return Say(SmtpReplies.WantMail);
         if (!_hasRecipient) return Say(SmtpReplies.WantRcpt);
+        if (_chunking) return Say(SmtpReplies.DataAfterBdat);
         _seenMail = false;
         try { _submission = _context.Queue.Open(); }
         catch (IOException) { return Say(SmtpReplies.QqtFailure); }
@@ -38,15 +40,17 @@ public sealed partial class SmtpSession
         IQueueSubmission submission = _submission!;
         _submission = null;
         byte[] staging = ArrayPool<byte>.Shared.Rent(Math.Max(StagingSize, ReceivedLength()));
+        TimeSpan dataTimeout = _context.Controls!.DataTimeout;
+        if (dataTimeout > TimeSpan.Zero) _dataDeadline = Environment.TickCount64 + (long)dataTimeout.TotalMilliseconds;
         try
         {
             int used = WriteReceived(staging);
-            DataDecoderState state = DataDecoderState.Initial;
+            DataDecoderState state = DataDecoderState.Strict;
             long limit = _context.Controls!.DataBytes;
             while (true)
             {
-                if (!await FlushAsync()) return false;
-                ReadResult? read = await ReadAsync(input);
+                if (!await FlushAsync().ConfigureAwait(false)) return false;
+                ReadResult? read = await ReadAsync(input).ConfigureAwait(false);
                 if (read is not { } result) return false;
 
                 DataStatus status = Decode(result.Buffer, ref state, staging, ref used, out SequencePosition consumed);
@@ -54,20 +58,30 @@ public sealed partial class SmtpSession
 
                 // Past databytes or the hop limit the message is already lost: keep reading, stop writing.
                 bool failed = state.Hops >= Core.Limits.MaxHops || (limit > 0 && state.DecodedBytes > limit);
-                if (!failed && used > 0) await submission.WriteAsync(staging.AsMemory(0, used));
+                if (!failed && used > 0) await submission.WriteAsync(staging.AsMemory(0, used)).ConfigureAwait(false);
                 used = 0;
 
-                if (status == DataStatus.BareLf)
+                // SMTP smuggling defence: a bare LF (qmail) or a lone CR (FastQmail) ends the conversation with qmail's
+                // smtplf reply; nothing of the message is queued.
+                if (status is DataStatus.BareLf or DataStatus.BareCr)
                 {
                     Reply(SmtpReplies.BareLf);
-                    await FlushAsync();
+                    await FlushAsync().ConfigureAwait(false);
                     return false;
                 }
                 if (status == DataStatus.End)
                 {
+                    // Commands already sent behind the end of DATA by a client that never negotiated PIPELINING.
+                    // A lone QUIT (what simple HELO senders put behind the dot) cannot smuggle anything and is let through.
+                    if (!_esmtp && !result.Buffer.Slice(consumed).IsEmpty && !IsQuit(result.Buffer.Slice(consumed)))
+                    {
+                        Say(SmtpReplies.Synchronization);
+                        await FlushAsync().ConfigureAwait(false);
+                        return false;
+                    }
                     if (state.Hops >= Core.Limits.MaxHops) return Say(SmtpReplies.TooManyHops) == Step.Continue;
                     if (failed) return Say(SmtpReplies.DataBytes) == Step.Continue;
-                    await CommitAsync(submission);
+                    await CommitAsync(submission).ConfigureAwait(false);
                     return true;
                 }
                 if (status == DataStatus.NeedMore && (result.IsCompleted || result.IsCanceled)) return false;
@@ -75,10 +89,20 @@ public sealed partial class SmtpSession
         }
         finally
         {
+            _dataDeadline = null;
             // Without a commit this abandons the message: a client gone mid-DATA leaves nothing queued.
-            await submission.DisposeAsync();
+            await submission.DisposeAsync().ConfigureAwait(false);
             ArrayPool<byte>.Shared.Return(staging);
         }
+    }
+
+    private static bool IsQuit(in ReadOnlySequence<byte> rest)
+    {
+        if (rest.Length is not (5 or 6)) return false;
+        Span<byte> text = stackalloc byte[6];
+        rest.CopyTo(text);
+        text = text[..(int)rest.Length];
+        return Ascii.EqualsIgnoreCase(text, "QUIT\r\n"u8) || Ascii.EqualsIgnoreCase(text, "QUIT\n"u8);
     }
 
     /// <summary>Decodes until the staging buffer is full, the input runs out, or the message ends.</summary>
@@ -105,7 +129,7 @@ public sealed partial class SmtpSession
     private async ValueTask CommitAsync(IQueueSubmission submission)
     {
         EnvelopeWriter.End(_envelope);
-        QueueResult result = await submission.CommitAsync(_envelope.WrittenMemory);
+        QueueResult result = await submission.CommitAsync(_envelope.WrittenMemory).ConfigureAwait(false);
         if (result.IsOk)
         {
             // acceptmessage: "250 ok <unix-time> qp <pid>".
@@ -116,25 +140,26 @@ public sealed partial class SmtpSession
             " qp "u8.CopyTo(reply[n..]); n += 4;
             Utf8Formatter.TryFormat(result.QueuePid, reply[n..], out w); n += w;
             "\r\n"u8.CopyTo(reply[n..]); n += 2;
-            Reply(reply[..n]);
+            Say(reply[..n]);
             return;
         }
-        Reply(result.IsPermanent ? "554 "u8 : "451 "u8);
-        Reply(Encoding.UTF8.GetBytes(result.Reason));
-        Reply("\r\n"u8);
+        byte[] reason = Encoding.UTF8.GetBytes((result.IsPermanent ? "554 " : "451 ") + result.Reason + "\r\n");
+        Say(reason);
     }
 
     private int ReceivedLength()
     {
         SmtpSessionContext c = _context;
         return ReceivedLine.MaxLength(c.RemoteHost.Length, _helo.Length, c.RemoteInfo?.Length ?? 0, c.RemoteIp.Length,
-            c.LocalHost.Length, 4);
+            c.LocalHost.Length, _protocol.Length) + _authUser.Length;
     }
 
     private int WriteReceived(byte[] staging)
     {
         SmtpSessionContext c = _context;
-        return ReceivedLine.Format(staging, "SMTP"u8, c.LocalHost, c.RemoteIp, c.RemoteHost, c.RemoteInfo, c.RemoteInfo is not null,
+        // As the smtp-auth patch, an authenticated user takes TCPREMOTEINFO's place: "(user@ip)".
+        ReadOnlySpan<byte> info = _authenticated ? _authUser.WrittenSpan : c.RemoteInfo;
+        return ReceivedLine.Format(staging, _protocol, c.LocalHost, c.RemoteIp, c.RemoteHost, info, _authenticated || c.RemoteInfo is not null,
             _helo.WrittenSpan, _hasHelo && _showHelo, _dataStarted);
     }
 }

@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Runtime.CompilerServices;
 using System.Text;
-using FastQmail.Core.Queueing;
 using FastQmail.Protocols.Address;
 using FastQmail.Protocols.Envelope;
 using FastQmail.Protocols.Smtp;
@@ -15,11 +13,14 @@ namespace FastQmail.Sessions.Smtp;
 /// switch on the verb, one method per verb. Replies are buffered and flushed after the verbs of qmail's flush column
 /// and before every wait for input, so a pipelined batch gets its replies in one write. Sessions are pooled
 /// (<see cref="IResettable"/>); their buffers stay with them, so a steady-state command allocates nothing.
+/// The extensions (STARTTLS, AUTH, SIZE, SMTPUTF8, limits) are verbs and checks here; their policy is in
+/// <see cref="SmtpControls"/>, their wire formats in FastQmail.Protocols. Every await is ConfigureAwait(false): the
+/// session's progress depends only on its input, never on a caller's synchronization context.
 /// </summary>
 public sealed partial class SmtpSession : IResettable
 {
     /// <summary>What a command asks the loop to do next.</summary>
-    private enum Step : byte { Continue, Flush, Data, Quit, Close }
+    private enum Step : byte { Continue, Flush, Data, Quit, Close, StartTls, Auth, Bdat }
 
     private readonly byte[] _line = new byte[SmtpLineReader.MaxLine];
     private byte[] _address = new byte[SmtpLineReader.MaxLine + 256];
@@ -27,47 +28,74 @@ public sealed partial class SmtpSession : IResettable
     private readonly PooledByteBuffer _helo = new(256);
 
     private SmtpSessionContext _context = null!;
+    private IDuplexPipe _transport = null!;
     private PipeWriter _output = null!;
     private bool _seenMail, _hasRecipient, _barf, _hasHelo, _showHelo, _skipping, _unflushed;
+    private bool _esmtp;        // EHLO was given: PIPELINING is negotiated
+    private bool _mailUtf8;     // MAIL had SMTPUTF8
+    private int _recipients, _badCommands;
     private CancellationTokenSource _timer = new();
 
     /// <summary>Runs the conversation to its end. Returns qmail-smtpd's exit status: 0 after QUIT, else 1.</summary>
     public async Task<int> RunAsync(IDuplexPipe transport, SmtpSessionContext context, CancellationToken cancel = default)
     {
+        try { return await ConverseAsync(transport, context, cancel).ConfigureAwait(false); }
+        finally
+        {
+            EndChunking();   // a BDAT transaction without LAST is abandoned: nothing is queued
+            await DisposeAbandonedAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<int> ConverseAsync(IDuplexPipe transport, SmtpSessionContext context, CancellationToken cancel)
+    {
         _context = context;
+        _transport = transport;
         _output = transport.Output;
-        PipeReader input = transport.Input;
-        using CancellationTokenRegistration stop = cancel.Register(static r => ((PipeReader)r!).CancelPendingRead(), input);
+        using CancellationTokenRegistration stop = cancel.Register(static s => ((SmtpSession)s!)._transport.Input.CancelPendingRead(), this);
 
         if (context.Controls is not { } controls)
         {
             Reply(SmtpReplies.Controls);
-            await FlushAsync();
+            await FlushAsync().ConfigureAwait(false);
             return 1;
         }
         Reply("220 "u8); Reply(controls.Greeting); Reply(" ESMTP\r\n"u8);
 
         while (true)
         {
-            if (!await FlushAsync()) return 1;
-            ReadResult? read = await ReadAsync(input);
+            if (!await FlushAsync().ConfigureAwait(false)) return 1;
+            PipeReader input = _transport.Input;
+            ReadResult? read = await ReadAsync(input).ConfigureAwait(false);
             if (read is not { } result) return 1;
 
             ReadOnlySequence<byte> buffer = result.Buffer;
             Step step = Commands(buffer, out SequencePosition consumed, out SequencePosition examined);
-            input.AdvanceTo(consumed, examined);
+            // After STARTTLS nothing sent in plaintext behind it may be read as a command (CVE-2011-0411).
+            if (step == Step.StartTls) input.AdvanceTo(buffer.End);
+            else input.AdvanceTo(consumed, examined);
+            if (_abandoned is not null) await DisposeAbandonedAsync().ConfigureAwait(false);
 
             switch (step)
             {
                 case Step.Continue when result.IsCompleted || result.IsCanceled: return 1;
                 case Step.Data:
-                    if (!await DataAsync(input)) return 1;
+                    if (!await DataAsync(input).ConfigureAwait(false)) return 1;
+                    break;
+                case Step.StartTls:
+                    if (!await StartTlsAsync().ConfigureAwait(false)) return 1;
+                    break;
+                case Step.Bdat:
+                    if (!await BdatAsync(input).ConfigureAwait(false)) return 1;
+                    break;
+                case Step.Auth:
+                    await AuthenticateAsync().ConfigureAwait(false);
                     break;
                 case Step.Quit:
-                    await FlushAsync();
+                    await FlushAsync().ConfigureAwait(false);
                     return 0;
                 case Step.Close:
-                    await FlushAsync();
+                    await FlushAsync().ConfigureAwait(false);
                     return 1;
             }
         }
@@ -94,24 +122,34 @@ public sealed partial class SmtpSession : IResettable
             {
                 Reply(SmtpReplies.LineTooLong);
                 _skipping = true;
+                _authStep = AuthStep.None;   // an over-long AUTH response ends the exchange
                 continue;
             }
 
-            SmtpVerb verb = SmtpCommandParser.Parse(line, out ReadOnlySpan<byte> arg);
-            Step step = verb switch
+            Step step;
+            SmtpVerb verb = SmtpVerb.Auth;
+            if (_authStep != AuthStep.None) step = AuthResponse(line);   // a line inside an AUTH exchange
+            else
             {
-                SmtpVerb.Rcpt => Rcpt(arg),
-                SmtpVerb.Mail => Mail(arg),
-                SmtpVerb.Data => Data(),
-                SmtpVerb.Quit => Quit(),
-                SmtpVerb.Helo => Helo(arg),
-                SmtpVerb.Ehlo => Ehlo(arg),
-                SmtpVerb.Rset => Rset(),
-                SmtpVerb.Help => Say(SmtpReplies.Help),
-                SmtpVerb.Noop => Say(SmtpReplies.Ok),
-                SmtpVerb.Vrfy => Say(SmtpReplies.Vrfy),
-                _ => Say(SmtpReplies.Unimplemented),
-            };
+                verb = SmtpCommandParser.Parse(line, out ReadOnlySpan<byte> arg);
+                step = verb switch
+                {
+                    SmtpVerb.Rcpt => Rcpt(arg),
+                    SmtpVerb.Mail => Mail(arg),
+                    SmtpVerb.Data => Data(),
+                    SmtpVerb.Quit => Quit(),
+                    SmtpVerb.Helo => Helo(arg),
+                    SmtpVerb.Ehlo => Ehlo(arg),
+                    SmtpVerb.Rset => Rset(),
+                    SmtpVerb.Help => Say(SmtpReplies.Help),
+                    SmtpVerb.Noop => Say(SmtpReplies.Ok),
+                    SmtpVerb.Vrfy => Say(SmtpReplies.Vrfy),
+                    SmtpVerb.StartTls => StartTls(),
+                    SmtpVerb.Auth => Auth(arg),
+                    SmtpVerb.Bdat => Bdat(arg),
+                    _ => Unknown(),
+                };
+            }
             if (step == Step.Continue && SmtpCommandParser.Flushes(verb)) step = Step.Flush;
             if (step != Step.Continue) { examined = consumed; return step; }
         }
@@ -121,14 +159,17 @@ public sealed partial class SmtpSession : IResettable
     {
         Reply("250 "u8); Reply(_context.Controls!.Greeting); Reply("\r\n"u8);
         SetHelo(arg);
+        _esmtp = false;
         return Step.Continue;
     }
 
     private Step Ehlo(ReadOnlySpan<byte> arg)
     {
         Reply("250-"u8); Reply(_context.Controls!.Greeting); Reply("\r\n"u8);
-        Reply(SmtpReplies.EhloExtensions);
+        Span<byte> extensions = stackalloc byte[256];
+        Reply(extensions[..EhloExtensions(extensions)]);
         SetHelo(arg);
+        _esmtp = true;
         return Step.Continue;
     }
 
@@ -136,6 +177,7 @@ public sealed partial class SmtpSession : IResettable
     private void SetHelo(ReadOnlySpan<byte> arg)
     {
         _seenMail = false;
+        EndChunking();
         _helo.Reset();
         _helo.Write(arg);
         _hasHelo = true;
@@ -145,21 +187,43 @@ public sealed partial class SmtpSession : IResettable
     private Step Rset()
     {
         _seenMail = false;
+        EndChunking();
         return Say(SmtpReplies.Flushed);
     }
 
     private Step Quit()
     {
-        Reply("221 "u8); Reply(_context.Controls!.Greeting); Reply("\r\n"u8);
+        Span<byte> reply = stackalloc byte[_context.Controls!.Greeting.Length + 8];
+        int n = 0;
+        Put(reply, ref n, "221 "u8); Put(reply, ref n, _context.Controls!.Greeting); Put(reply, ref n, "\r\n"u8);
+        Say(reply[..n]);
         return Step.Quit;
+    }
+
+    /// <summary>qmail answers 502 to anything it does not know and never gives up; FastQmail closes with 421 after
+    /// control/maxbadcommands (default 20) of them, so a client cannot hold a connection with junk.</summary>
+    private Step Unknown()
+    {
+        Say(SmtpReplies.Unimplemented);
+        long max = _context.Controls!.MaxBadCommands;
+        if (max > 0 && ++_badCommands >= max) { Reply(SmtpReplies.TooManyBadCommands); return Step.Close; }
+        return Step.Continue;
     }
 
     private Step Mail(ReadOnlySpan<byte> arg)
     {
+        SmtpControls controls = _context.Controls!;
+        if (controls.RequireTls && _tls is null) return Say(SmtpReplies.TlsRequired);
         if (!ParseAddress(arg, out ReadOnlySpan<byte> address)) return Say(SmtpReplies.Syntax);
-        _barf = _context.Controls!.BadMailFrom.Matches(address);
+        MailParameters parameters = MailParameters.Parse(arg);
+        if (controls.DataBytes > 0 && parameters.Size > controls.DataBytes) return Say(SmtpReplies.DataBytes);
+        if (!parameters.SmtpUtf8 && !Ascii.IsValid(address)) return Say(SmtpReplies.Utf8Needed);
+        _barf = controls.BadMailFrom.Matches(address);
+        EndChunking();
         _seenMail = true;
         _hasRecipient = false;
+        _mailUtf8 = parameters.SmtpUtf8;
+        _recipients = 0;
         _envelope.Reset();
         EnvelopeWriter.Sender(_envelope, address);
         return Say(SmtpReplies.Ok);
@@ -170,7 +234,12 @@ public sealed partial class SmtpSession : IResettable
         if (!_seenMail) return Say(SmtpReplies.WantMail);
         if (!ParseAddress(arg, out ReadOnlySpan<byte> address)) return Say(SmtpReplies.Syntax);
         if (_barf) return Say(SmtpReplies.BadMailFrom);
-        if (_context.RelayClient is { } relay)
+        if (!_mailUtf8 && !Ascii.IsValid(address)) return Say(SmtpReplies.Utf8Needed);
+        long max = _context.Controls!.MaxRecipients;
+        if (max > 0 && _recipients >= max) return Say(SmtpReplies.MaxRecipients);
+        // An authenticated client may relay as a RELAYCLIENT="" one does.
+        byte[]? relay = _context.RelayClient ?? (_authenticated ? [] : null);
+        if (relay is not null)
         {
             Span<byte> record = _envelope.GetSpan(address.Length + relay.Length + 2);
             record[0] = (byte)'T';
@@ -189,6 +258,7 @@ public sealed partial class SmtpSession : IResettable
             EnvelopeWriter.Recipient(_envelope, address);
         }
         _hasRecipient = true;
+        _recipients++;
         return Say(SmtpReplies.Ok);
     }
 
@@ -202,70 +272,18 @@ public sealed partial class SmtpSession : IResettable
         return ok;
     }
 
-    private Step Say(ReadOnlySpan<byte> reply)
-    {
-        Reply(reply);
-        return Step.Continue;
-    }
-
-    private void Reply(ReadOnlySpan<byte> bytes)
-    {
-        _output.Write(bytes);
-        _unflushed = true;
-    }
-
-    /// <summary>Sends buffered replies. False when the peer is gone or the write timed out (qmail exits silently).</summary>
-    /// <remarks>This and the other awaiting helpers use the pooling builder: an await that does not complete at once
-    /// (every read waiting for the client's next command) would otherwise allocate a state-machine box per call.</remarks>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> FlushAsync()
-    {
-        if (!_unflushed) return true;
-        _unflushed = false;
-        try
-        {
-            ArmTimer();
-            FlushResult r = await _output.FlushAsync(_timer.Token);
-            return !r.IsCompleted && !r.IsCanceled;
-        }
-        catch (OperationCanceledException) { return false; }
-        catch (IOException) { return false; }
-    }
-
-    /// <summary>One read with timeoutsmtpd. Null when the connection is over: a timeout (answered with
-    /// <c>451 timeout (#4.4.2)</c>), a read error, or the server stopping.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<ReadResult?> ReadAsync(PipeReader input)
-    {
-        try
-        {
-            ArmTimer();
-            return await input.ReadAsync(_timer.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            Reply(SmtpReplies.Timeout);
-            await FlushAsync();
-            return null;
-        }
-        catch (IOException) { return null; }
-    }
-
-    private void ArmTimer()
-    {
-        if (!_timer.TryReset())
-        {
-            _timer.Dispose();
-            _timer = new CancellationTokenSource();
-        }
-        _timer.CancelAfter(_context.Controls?.Timeout ?? TimeSpan.FromSeconds(1));
-    }
-
     public bool TryReset()
     {
         _context = null!;
+        _transport = null!;
         _output = null!;
         _seenMail = _hasRecipient = _barf = _hasHelo = _showHelo = _skipping = _unflushed = false;
+        _esmtp = _mailUtf8 = false;
+        _recipients = _badCommands = 0;
+        _dataDeadline = null;
+        _chunkSubmission = _abandoned = null;
+        _chunking = false;
+        ResetSecurity();
         _envelope.Reset();
         _helo.Reset();
         if (!_timer.TryReset()) { _timer.Dispose(); _timer = new CancellationTokenSource(); }

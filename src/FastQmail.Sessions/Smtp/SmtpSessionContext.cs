@@ -14,6 +14,11 @@ public sealed class SmtpSessionContext
     public IMessageQueue Queue { get; }
     public LocalIpPredicate? IsLocalIp { get; }
     public TimeProvider Time { get; }
+    /// <summary>The checkpassword command line for AUTH (qmail-smtpd's trailing arguments, else control/checkpassword);
+    /// null = no AUTH.</summary>
+    public IReadOnlyList<string>? Checkpassword { get; }
+    /// <summary>Where control/servercert.pem is loaded and cached.</summary>
+    public ServerCertificates Certificates { get; }
 
     /// <summary>TCPREMOTEHOST, or <c>unknown</c>.</summary>
     public byte[] RemoteHost { get; }
@@ -27,8 +32,11 @@ public sealed class SmtpSessionContext
     public byte[]? RelayClient { get; }
 
     public SmtpSessionContext(SmtpControls? controls, ConnectionInfo info, IMessageQueue queue,
-        LocalIpPredicate? isLocalIp, TimeProvider? time = null)
+        LocalIpPredicate? isLocalIp, TimeProvider? time = null, IReadOnlyList<string>? checkpassword = null,
+        ServerCertificates? certificates = null)
     {
+        Checkpassword = checkpassword is { Count: > 0 } ? checkpassword : controls?.Checkpassword;
+        Certificates = certificates ?? new ServerCertificates();
         Controls = controls;
         Queue = queue;
         IsLocalIp = isLocalIp;

@@ -22,8 +22,8 @@ public class SmtpCommandParserTests
     [InlineData("", SmtpVerb.Unknown, "")]
     [InlineData("\r", SmtpVerb.Unknown, "")]
     [InlineData("EXPN x", SmtpVerb.Unknown, "x")]
-    [InlineData("STARTTLS", SmtpVerb.Unknown, "")]
-    [InlineData("AUTH PLAIN", SmtpVerb.Unknown, "PLAIN")]
+    [InlineData("STARTTLS", SmtpVerb.StartTls, "")]
+    [InlineData("AUTH PLAIN", SmtpVerb.Auth, "PLAIN")]
     [InlineData("MAILX FROM:<>", SmtpVerb.Unknown, "FROM:<>")]
     [InlineData(" MAIL FROM:<>", SmtpVerb.Unknown, "MAIL FROM:<>")]  // verb is text up to the first space: empty
     [InlineData("MAIL\tFROM:<>", SmtpVerb.Unknown, "")]

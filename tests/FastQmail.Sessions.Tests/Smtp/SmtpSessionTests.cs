@@ -7,6 +7,7 @@ namespace FastQmail.Sessions.Tests.Smtp;
 public class SmtpSessionTests
 {
     private const string Greeting = "220 mx.example ESMTP\r\n";
+    internal const string EhloReply = "250-mx.example\r\n250-PIPELINING\r\n250-SIZE\r\n250-SMTPUTF8\r\n250-CHUNKING\r\n250 8BITMIME\r\n";
 
     private static string Env(byte[] envelope) => Encoding.Latin1.GetString(envelope).Replace('\0', '|');
 
@@ -19,7 +20,7 @@ public class SmtpSessionTests
         await d.SendAsync("HELO client\r\n");
         await d.ExpectAsync("250 mx.example\r\n");
         await d.SendAsync("EHLO client\r\n");
-        await d.ExpectAsync("250-mx.example\r\n250-PIPELINING\r\n250 8BITMIME\r\n");
+        await d.ExpectAsync(EhloReply);
         await d.SendAsync("NOOP\r\nVRFY x\r\nHELP\r\nRSET\r\nEXPN x\r\n\r\nSTARTTLS\r\nRCPT TO:<a@b>\r\nDATA\r\n");
         await d.ExpectAsync("250 ok\r\n252 send some mail, i'll try my best\r\n214 qmail home page: http://pobox.com/~djb/qmail.html\r\n" +
             "250 flushed\r\n502 unimplemented (#5.5.1)\r\n502 unimplemented (#5.5.1)\r\n502 unimplemented (#5.5.1)\r\n" +
@@ -56,7 +57,7 @@ public class SmtpSessionTests
         d.Start(new ConnectionInfo { RemoteIp = "192.0.2.7", RemoteInfo = "ident", LocalIp = "10.0.0.1" });
         await d.ExpectAsync(Greeting);
         await d.SendAsync("EHLO client.example\r\n");
-        await d.ExpectAsync("250-mx.example\r\n250-PIPELINING\r\n250 8BITMIME\r\n");
+        await d.ExpectAsync(EhloReply);
         await d.SendAsync("MAIL FROM:<a@b.example> BODY=8BITMIME\r\nRCPT TO:<c@[10.0.0.1]>\r\nRCPT TO:<e@f>\r\nDATA\r\n");
         await d.ExpectAsync("250 ok\r\n250 ok\r\n250 ok\r\n354 go ahead\r\n");
         Assert.Equal(1, d.Queue.Opened);
@@ -122,8 +123,8 @@ public class SmtpSessionTests
         await using var d = new SmtpDialog();
         d.Start();
         await d.ExpectAsync(Greeting);
-        await d.SendAsync("MAIL FROM:<a@b>\r\nRCPT TO:<x@y>\r\nMAIL FROM:<s@t>\r\nDATA\r\nRCPT TO:<u@v>\r\nDATA\r\n");
-        await d.ExpectAsync("250 ok\r\n250 ok\r\n250 ok\r\n503 RCPT first (#5.5.1)\r\n");
+        await d.SendAsync("EHLO c\r\nMAIL FROM:<a@b>\r\nRCPT TO:<x@y>\r\nMAIL FROM:<s@t>\r\nDATA\r\nRCPT TO:<u@v>\r\nDATA\r\n");
+        await d.ExpectAsync(EhloReply + "250 ok\r\n250 ok\r\n250 ok\r\n503 RCPT first (#5.5.1)\r\n");
         await d.ExpectAsync("250 ok\r\n354 go ahead\r\n");
         await d.SendAsync(".\r\nMAIL FROM:<a@b>\r\nRCPT TO:<x@y>\r\nRSET\r\nRCPT TO:<x@y>\r\nQUIT\r\n");
         Assert.StartsWith("250 ok ", await d.LineAsync());
@@ -196,6 +197,8 @@ public class SmtpSessionTests
         if (control is not null) d.Control("databytes", control);
         d.Start(new ConnectionInfo { DataBytes = env });
         await d.ExpectAsync(Greeting);
+        await d.SendAsync("EHLO c\r\n");
+        await d.ExpectAsync(EhloReply.Replace("SIZE", "SIZE 10"));
         await d.SendAsync("MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n");
         await d.ExpectAsync("250 ok\r\n250 ok\r\n354 go ahead\r\n");
         await d.SendAsync("12345678\r\n9\r\n");          // 11 decoded bytes: one over

@@ -50,6 +50,9 @@ public class SocketListenerTests
         await Send("EHLO me\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n");
         Assert.Equal("250-mx.example", await reader.ReadLineAsync());
         Assert.Equal("250-PIPELINING", await reader.ReadLineAsync());
+        Assert.Equal("250-SIZE", await reader.ReadLineAsync());
+        Assert.Equal("250-SMTPUTF8", await reader.ReadLineAsync());
+        Assert.Equal("250-CHUNKING", await reader.ReadLineAsync());
         Assert.Equal("250 8BITMIME", await reader.ReadLineAsync());
         Assert.Equal("250 ok", await reader.ReadLineAsync());
         Assert.Equal("250 ok", await reader.ReadLineAsync());
