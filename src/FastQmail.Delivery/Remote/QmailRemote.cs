@@ -40,7 +40,7 @@ public sealed class QmailRemote(string home, DnsResolver dns, ISet<IPAddress> me
             if (socket is null) continue;
             using var stream = new NetworkStream(socket, ownsSocket: false);
             var dialogue = new SmtpDialogue(new SmtpChannel(stream), mx, controls.HeloHost, quotedSender, recipients, message,
-                controls.RequiresVerifiedTls(host));
+                controls.RequiresVerifiedTls(host), route is null ? null : controls.Credentials.Find(route.Relay));
             return dialogue.Run();
         }
         return [NoConnection];
