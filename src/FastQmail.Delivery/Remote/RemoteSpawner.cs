@@ -24,6 +24,7 @@ public sealed class RemoteSpawner(string home, Stream requests, Stream replies, 
 
     public void Run()
     {
+        TcpTo.Clean(home); // as qmail-rspawn does: every address gets a fresh chance after a restart
         Send([SpawnLimit]);
         var reader = new SpawnRequestReader(requests);
         var running = new List<Task>();
