@@ -42,8 +42,9 @@ public sealed class DnsResponder : IDisposable
         _ = Task.Run(TcpLoop);
     }
 
-    /// <summary>The resolv.conf text that points a resolver here.</summary>
-    public string ResolvConfText => $"nameserver 127.0.0.1:{Port}\noptions timeout:1 attempts:1\n";
+    /// <summary>The resolv.conf text that points a resolver here, with several attempts: a loaded test machine
+    /// may lose or delay one UDP answer among the hundreds a test asks for.</summary>
+    public string ResolvConfText => $"nameserver 127.0.0.1:{Port}\noptions timeout:2 attempts:3\n";
 
     public void A(string name, string ip) => Zone.Add((name, IPAddress.Parse(ip).AddressFamily == AddressFamily.InterNetwork ? DnsType.A : DnsType.Aaaa, IPAddress.Parse(ip).GetAddressBytes()));
     public void Cname(string name, string target) => Zone.Add((name, DnsType.Cname, EncodeName(target)));
