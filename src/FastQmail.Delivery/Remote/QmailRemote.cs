@@ -8,10 +8,14 @@ namespace FastQmail.Delivery.Remote;
 /// <summary>
 /// qmail-remote (qmail-reference.md 6): <c>qmail-remote host sender recip...</c>, the message on fd 0, reports on
 /// fd 1 (6.6), always exit 0. Finds the servers, tries each address in order with timeoutconnect, and runs one
-/// SMTP dialogue with the first that answers. <paramref name="defaultPort"/> exists for tests (qmail: 25).
+/// SMTP dialogue with the first that answers. Addresses that timed out recently are skipped and connect
+/// outcomes recorded in queue/lock/tcpto (6.7). <paramref name="defaultPort"/> and <paramref name="tcpto"/>
+/// exist for tests (qmail: 25, the home's table with the real clock).
 /// </summary>
-public sealed class QmailRemote(string home, DnsResolver dns, ISet<IPAddress> me, int defaultPort = 25)
+public sealed class QmailRemote(string home, DnsResolver dns, ISet<IPAddress> me, int defaultPort = 25, TcpTo? tcpto = null)
 {
+    private readonly TcpTo _tcpto = tcpto ?? new TcpTo(home);
+
     public const string Usage = "DI (qmail-remote) was invoked improperly. (#5.3.5)\n";
     public const string Control = "ZUnable to read control files. (#4.3.0)\n";
     public const string NoConnection = "ZSorry, I wasn't able to establish an SMTP connection. (#4.4.1)\n";
@@ -36,11 +40,13 @@ public sealed class QmailRemote(string home, DnsResolver dns, ISet<IPAddress> me
         var recipients = args.Skip(2).Select(AddressQuote.QuoteAddress).ToList();
         foreach (MailExchanger mx in found.Candidates)
         {
-            using Socket? socket = Connect(mx, controls);
+            if (_tcpto.IsDead(mx.Address)) continue;
+            using Socket? socket = Connect(mx, controls, out bool timedOut);
+            _tcpto.Record(mx.Address, connected: socket is not null, timedOut);
             if (socket is null) continue;
             using var stream = new NetworkStream(socket, ownsSocket: false);
             var dialogue = new SmtpDialogue(new SmtpChannel(stream), mx, controls.HeloHost, quotedSender, recipients, message,
-                controls.RequiresVerifiedTls(host));
+                controls.RequiresVerifiedTls(host), route is null ? null : controls.Credentials.Find(route.Relay));
             return dialogue.Run();
         }
         return [NoConnection];
@@ -57,8 +63,11 @@ public sealed class QmailRemote(string home, DnsResolver dns, ISet<IPAddress> me
         output.Flush();
     }
 
-    private static Socket? Connect(MailExchanger mx, RemoteControls controls)
+    /// <summary>Connects within timeoutconnect; null on failure, with <paramref name="timedOut"/> telling a timeout
+    /// (ours or the kernel's) from a refusal or an unreachable network, which tcpto does not count.</summary>
+    private static Socket? Connect(MailExchanger mx, RemoteControls controls, out bool timedOut)
     {
+        timedOut = false;
         var socket = new Socket(mx.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -73,6 +82,7 @@ public sealed class QmailRemote(string home, DnsResolver dns, ISet<IPAddress> me
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)
         {
+            timedOut = e is OperationCanceledException || e is SocketException { SocketErrorCode: SocketError.TimedOut };
             socket.Dispose();
             return null;
         }

@@ -6,11 +6,11 @@ namespace FastQmail.Delivery.Remote;
 /// <summary>
 /// qmail-remote's control files (qmail-reference.md 6.2), read once per run: helohost (else me), smtproutes,
 /// timeoutconnect, timeoutremote, outgoingip; and FastQmail's tlsdestinations (hosts whose mail must go over
-/// TLS with a verified certificate). Null from <see cref="Load"/> means qmail's
+/// TLS with a verified certificate) and smtproutes-auth (AUTH credentials per smarthost). Null from <see cref="Load"/> means qmail's
 /// <c>ZUnable to read control files. (#4.3.0)</c>.
 /// </summary>
 public sealed record RemoteControls(string HeloHost, SmtpRoutes Routes, TimeSpan ConnectTimeout, TimeSpan RemoteTimeout,
-    IPAddress? OutgoingIp, IReadOnlyList<string> TlsDestinations)
+    IPAddress? OutgoingIp, IReadOnlyList<string> TlsDestinations, SmtpRouteCredentials Credentials)
 {
     public static RemoteControls? Load(string home)
     {
@@ -25,7 +25,7 @@ public sealed record RemoteControls(string HeloHost, SmtpRoutes Routes, TimeSpan
             return new RemoteControls(helo, new SmtpRoutes(c.ReadList("smtproutes")),
                 TimeSpan.FromSeconds(Math.Max(1, c.ReadInt("timeoutconnect", 60))),
                 TimeSpan.FromSeconds(Math.Max(1, c.ReadInt("timeoutremote", 1200))),
-                outgoing, c.ReadList("tlsdestinations") ?? []);
+                outgoing, c.ReadList("tlsdestinations") ?? [], new SmtpRouteCredentials(c.ReadList("smtproutes-auth")));
         }
         catch (IOException) { return null; }
         catch (UnauthorizedAccessException) { return null; }

@@ -18,6 +18,42 @@ public static class RemoteReportFolder
         return Fold(output);
     }
 
+    /// <summary>The replies for each of <paramref name="recipients"/> recipients given to one qmail-remote (which
+    /// prints a report per recipient it got to, in order, then one message report): recipient i's fold is that of
+    /// a run with its own report followed by the message report, or the message report alone when the dialogue
+    /// ended before RCPT.</summary>
+    public static string[] FoldEach(int waitStatus, ReadOnlySpan<byte> output, int recipients)
+    {
+        var replies = new string[recipients];
+        if (!Posix.Exited(waitStatus) || Posix.ExitCode(waitStatus) != 0)
+        {
+            Array.Fill(replies, Fold(waitStatus, output));
+            return replies;
+        }
+        var perRecipient = new List<Range>();
+        Range? message = null;
+        for (int start = 0; start < output.Length && message is null;)
+        {
+            int end = output[start..].IndexOf((byte)0);
+            if (end < 0) break;
+            var report = new Range(start, start + end + 1);
+            if (output[start] is (byte)'K' or (byte)'Z' or (byte)'D') message = report;
+            else perRecipient.Add(report);
+            start += end + 1;
+        }
+        if (message is null)
+        {
+            Array.Fill(replies, Fold(output));
+            return replies;
+        }
+        for (int i = 0; i < recipients; i++)
+        {
+            byte[] own = i < perRecipient.Count ? [.. output[perRecipient[i]], .. output[message.Value]] : output[message.Value].ToArray();
+            replies[i] = Fold(own);
+        }
+        return replies;
+    }
+
     /// <summary>The fold of a cleanly exited qmail-remote's output.</summary>
     public static string Fold(ReadOnlySpan<byte> s)
     {

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
 using FastQmail.Protocols.SmtpClient;
@@ -9,13 +10,18 @@ namespace FastQmail.Delivery.Remote;
 /// EHLO is refused), STARTTLS whenever offered, SIZE, BODY=8BITMIME, SMTPUTF8, and PIPELINING (MAIL, every
 /// RCPT and DATA in one write). Reports are qmail's, in qmail's order: one <c>r</c>/<c>h</c>/<c>s</c> per
 /// recipient once RCPT was answered, then one <c>K</c>/<c>Z</c>/<c>D</c>.
+/// With <paramref name="credentials"/> (a smarthost listed in control/smtproutes-auth) it authenticates with
+/// AUTH PLAIN (else LOGIN) after STARTTLS; the password never goes out in plaintext unless the server is on
+/// a loopback address.
 /// </summary>
 public sealed class SmtpDialogue(SmtpChannel channel, MailExchanger server, string heloHost, string sender,
-    IReadOnlyList<string> recipients, RemoteMessage message, bool requireVerifiedTls)
+    IReadOnlyList<string> recipients, RemoteMessage message, bool requireVerifiedTls,
+    SmtpCredentials? credentials = null)
 {
     private readonly List<string> _reports = new();
     private readonly string _ip = server.Address.ToString();
     private bool _critical; // the final "." was sent: a lost connection may mean a duplicate
+    private bool _tls;
 
     public IReadOnlyList<string> Reports => _reports;
 
@@ -50,6 +56,7 @@ public sealed class SmtpDialogue(SmtpChannel channel, MailExchanger server, stri
             }
             else if (requireVerifiedTls) { Quit($"ZConnected to {_ip} but STARTTLS was refused", reply); return; }
         }
+        if (credentials is not null && !Authenticate(ext, credentials)) return;
 
         if (ext.MaxSize > 0 && message.Length > ext.MaxSize)
         {
@@ -132,8 +139,51 @@ public sealed class SmtpDialogue(SmtpChannel channel, MailExchanger server, stri
         }
         catch (IOException) { throw new SmtpConnectionLostException(); }
         channel.Replace(tls);
+        _tls = true;
         return true;
     }
+
+    /// <summary>AUTH PLAIN, or LOGIN when only that is offered. False (with the report, QUIT sent) when it did
+    /// not succeed: 5xx is permanent (the smarthost will not take mail from us with these credentials, so
+    /// retrying only delays the bounce), anything else but 235 is temporary.</summary>
+    private bool Authenticate(SmtpExtensions ext, SmtpCredentials login)
+    {
+        if (!_tls && !IPAddress.IsLoopback(server.Address))
+        {
+            Quit($"ZConnected to {_ip} but it offers no TLS, and I will not send the AUTH password in plaintext", null);
+            return false;
+        }
+        SmtpReply reply;
+        if (ext.AuthPlain)
+        {
+            channel.WriteLine("AUTH PLAIN " + Base64($"\0{login.User}\0{login.Password}"));
+            channel.Flush();
+            reply = channel.ReadReply();
+        }
+        else if (ext.AuthLogin)
+        {
+            channel.WriteLine("AUTH LOGIN");
+            channel.Flush();
+            reply = channel.ReadReply();
+            foreach (string answer in (string[])[login.User, login.Password])
+            {
+                if (reply.Code != 334) break;
+                channel.WriteLine(Base64(answer));
+                channel.Flush();
+                reply = channel.ReadReply();
+            }
+        }
+        else
+        {
+            Quit($"ZConnected to {_ip} but it does not offer AUTH PLAIN or LOGIN", null);
+            return false;
+        }
+        if (reply.Code == 235) return true;
+        Quit($"{(reply.Code >= 500 ? 'D' : 'Z')}Connected to {_ip} but authentication was rejected", reply);
+        return false;
+    }
+
+    private static string Base64(string text) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(text));
 
     /// <summary>Streams the message through <see cref="SmtpDataEncoder"/>; false (with qmail's report) when its
     /// last line has no line break, in which case the final dot is never sent and the peer discards it.</summary>

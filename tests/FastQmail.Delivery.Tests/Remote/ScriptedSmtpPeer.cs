@@ -9,7 +9,8 @@ namespace FastQmail.Delivery.Tests.Remote;
 /// <summary>
 /// An SMTP server on 127.0.0.1 that answers each stage with the reply the test chose (raw, CRLF included),
 /// records the commands and the raw DATA bytes, and can drop the connection or stall at a chosen stage.
-/// Stages: GREETING, EHLO, HELO, MAIL, RCPT, DATA, BODY (the reply after the final dot).
+/// Stages: GREETING, EHLO, HELO, AUTH (the final AUTH reply), MAIL, RCPT, DATA, BODY (the reply after the final dot).
+/// AUTH LOGIN is answered with the two 334 prompts first; the client's answers are recorded in Commands.
 /// </summary>
 public sealed class ScriptedSmtpPeer : IDisposable
 {
@@ -25,6 +26,7 @@ public sealed class ScriptedSmtpPeer : IDisposable
         ["DATA"] = "354 go ahead\r\n",
         ["BODY"] = "250 ok 1234 qp 99\r\n",
         ["RSET"] = "250 flushed\r\n",
+        ["AUTH"] = "235 ok\r\n",
         ["QUIT"] = "221 bye\r\n",
     };
     /// <summary>RCPT replies by recipient address (what is between the angle brackets); others get Replies["RCPT"].</summary>
@@ -77,6 +79,16 @@ public sealed class ScriptedSmtpPeer : IDisposable
                         string addr = line[(line.IndexOf('<') + 1)..line.LastIndexOf('>')];
                         if (!await Answer(s, "RCPT", RcptReplies.GetValueOrDefault(addr))) return;
                         continue;
+                    }
+                    if (line.Equals("AUTH LOGIN", StringComparison.OrdinalIgnoreCase))
+                    {
+                        foreach (string prompt in (string[])["334 VXNlcm5hbWU6\r\n", "334 UGFzc3dvcmQ6\r\n"])
+                        {
+                            await Send(s, prompt);
+                            string? answer = await ReadLine(s);
+                            if (answer is null) return;
+                            lock (Commands) Commands.Add(answer);
+                        }
                     }
                     if (verb == "STARTTLS" && Certificate is not null)
                     {
