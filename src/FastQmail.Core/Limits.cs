@@ -33,7 +33,7 @@ public static class Limits
     /// <summary>control/queuelifetime default: one week (qmail-send.9).</summary>
     public const int QueueLifetimeSeconds = 604800;
 
-    /// <summary>qmail-send: a todo scan at least every 25 minutes even without a trigger (SLEEP_TODO).</summary>
+    /// <summary>qmail-send: a todo scan at least every 25 minutes even without a trigger (qmail-send.c, 1500 s).</summary>
     public const int TodoScanSeconds = 1500;
 
     /// <summary>qmail-send: retry after an internal failure (SLEEP_SYSFAIL).</summary>
