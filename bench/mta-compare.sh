@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # bench/mta-compare.sh [ROUNDS] [MESSAGES]: FastQmail and Postfix side by side on loopback, same loads, alternating.
+# SCENARIOS="load relay latency idle" (the default) picks which loads run.
 #   e2e/accept  MESSAGES x 4 KiB over 20 parallel sessions, one connection per message (smtp-source -s 20),
 #               until every message is in the Maildir (e2e) and until the last 250 (accept; same run)
 #   relay       MESSAGES to remote.test, routed to smtp-sink on loopback, until the queue is empty
@@ -62,6 +63,9 @@ fq_start() {
   dist/bin/fastqmail init --home "$fq_home" --domain bench.test --user bench >/dev/null
   echo 20 > "$fq_home/control/concurrencylocal"
   echo "remote.test:127.0.0.1:$SINK_PORT" > "$fq_home/control/smtproutes"
+  # Every load comes from 127.0.0.1: lift the per-address and total connection limits above the idle load.
+  echo $((IDLE_N + 100)) > "$fq_home/control/maxperip"
+  echo $((IDLE_N + 100)) > "$fq_home/control/concurrencyincoming"
   cg_make fqbench
   # RELAYCLIENT in the listener's environment lets loopback clients relay (Postfix: mynetworks).
   ( cg_enter $BASHPID fqbench; RELAYCLIENT= exec dist/bin/fastqmail start --home "$fq_home" --smtp "127.0.0.1:$FQ_PORT" >"$W/fastqmail/log" 2>&1 ) &
@@ -160,24 +164,34 @@ run_idle() { # mta port cgroup round
   local before r; before=$(cg_rss "$3")
   r=$(timeout 120 python3 bench/mta-compare/idle.py 127.0.0.1 "$2" $IDLE_N "$here/bench/mta-compare/rss.sh $3")
   local greeted=${r% *} after=${r#* }
-  echo "$1 idle $4 $(( (after - before) / (greeted > 0 ? greeted : 1) )) n/a $after greeted=$greeted" >> "$W/results.tsv"
+  echo "$1 idle $4 $(( (after - before) / (greeted > 0 ? greeted : 1) )) n/a $after n/a greeted=$greeted" >> "$W/results.tsv"
   sleep 2
 }
 
 mkdir -p "$W"; : > "$W/results.tsv"
 trap 'fq_stop; pf_stop' EXIT
 fq_start; pf_start
+SCENARIOS=${SCENARIOS:-load relay latency idle}
+has() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round/$ROUNDS" >&2
-  run_load fastqmail $FQ_PORT "$fq_maildir" fqbench fq_queue_empty "$round"
-  run_load postfix $PF_PORT "$pf_maildir" pfbench pf_queue_empty "$round"
-  run_relay fastqmail $FQ_PORT fqbench fq_queue_empty "$round"
-  run_relay postfix $PF_PORT pfbench pf_queue_empty "$round"
-  run_latency fastqmail $FQ_PORT fq_queue_empty "$round"
-  run_latency postfix $PF_PORT pf_queue_empty "$round"
+  if has load; then
+    run_load fastqmail $FQ_PORT "$fq_maildir" fqbench fq_queue_empty "$round"
+    run_load postfix $PF_PORT "$pf_maildir" pfbench pf_queue_empty "$round"
+  fi
+  if has relay; then
+    run_relay fastqmail $FQ_PORT fqbench fq_queue_empty "$round"
+    run_relay postfix $PF_PORT pfbench pf_queue_empty "$round"
+  fi
+  if has latency; then
+    run_latency fastqmail $FQ_PORT fq_queue_empty "$round"
+    run_latency postfix $PF_PORT pf_queue_empty "$round"
+  fi
 done
-run_idle fastqmail $FQ_PORT fqbench 1
-run_idle postfix $PF_PORT pfbench 1
+if has idle; then
+  run_idle fastqmail $FQ_PORT fqbench 1
+  run_idle postfix $PF_PORT pfbench 1
+fi
 
 echo "## FastQmail vs Postfix $(postconf -h mail_version), $(nproc) cores, $(uname -r), $(date -u +%Y-%m-%d)"
 echo "Command: bench/mta-compare.sh $ROUNDS $N  (rounds alternate FastQmail, Postfix; median (min-max) of $ROUNDS rounds)"

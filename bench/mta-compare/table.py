@@ -10,7 +10,7 @@ for line in open(sys.argv[1]):
         rows[(f[1], f[0])].append(f)
 
 def med(xs):
-    xs = [float(x) for x in xs if x != "n/a"]
+    xs = [float(x) for x in xs if x.replace(".", "", 1).replace("-", "", 1).isdigit()]
     return (statistics.median(xs), min(xs), max(xs)) if xs else None
 
 def fmt(m, unit=""):
