@@ -102,6 +102,11 @@ public static class AdminCommand
                 return 111;
             }
             Posix.DropPrivileges(st.Uid, st.Gid);
+            if (!File.Exists(Path.Combine(home, "control", "me")))
+            {
+                output.WriteLine($"fastqmail: uid {st.Uid} cannot reach {home}: make every directory above it searchable (chmod o+x)");
+                return 111;
+            }
         }
         return new Supervisor.Supervisor(home, smtp, output).Run();
     }

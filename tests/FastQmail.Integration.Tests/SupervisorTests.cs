@@ -60,3 +60,19 @@ public class SupervisorTests
         Assert.Equal(0, mta.Stop());
     }
 }
+
+/// <summary>Run by root, start drops to the home's owner first; a home that owner cannot reach is a clear error.</summary>
+public class StartAsRootTests
+{
+    [RootFact]
+    public void Start_refuses_a_home_its_owner_cannot_reach_and_says_why()
+    {
+        using var dir = new TempDirectory("fqroot");
+        File.SetUnixFileMode(dir.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // 0700, root's
+        string home = dir["home"];
+        Assert.Equal(0, ProgramRun.Run(Repo.Bin("fastqmail"), ["init", "--home", home]).ExitCode);
+        var r = ProgramRun.Run(Repo.Bin("fastqmail"), ["start", "--home", home, "--smtp", $"127.0.0.1:{Ports.Free()}"], timeout: TimeSpan.FromSeconds(20));
+        Assert.Equal(111, r.ExitCode);
+        Assert.Contains("cannot reach " + home, r.Text);
+    }
+}
