@@ -36,7 +36,10 @@ public sealed class ScriptedSmtpPeer : IDisposable
     public bool TlsUsed;
     public string? DropAt;
     public string? StallAt;
-    public readonly List<string> Commands = new();
+    private readonly List<string> _commands = new();
+
+    /// <summary>A snapshot: the peer's thread may still be recording (QUIT) while a test reads.</summary>
+    public IReadOnlyList<string> Commands { get { lock (_commands) return _commands.ToArray(); } }
     public readonly List<byte[]> Messages = new();
 
     public int Port { get; }
@@ -72,7 +75,7 @@ public sealed class ScriptedSmtpPeer : IDisposable
                 {
                     string? line = await ReadLine(s);
                     if (line is null) return;
-                    lock (Commands) Commands.Add(line);
+                    lock (_commands) _commands.Add(line);
                     string verb = line.Split(' ', ':')[0].ToUpperInvariant();
                     if (verb == "RCPT")
                     {
@@ -87,7 +90,7 @@ public sealed class ScriptedSmtpPeer : IDisposable
                             await Send(s, prompt);
                             string? answer = await ReadLine(s);
                             if (answer is null) return;
-                            lock (Commands) Commands.Add(answer);
+                            lock (_commands) _commands.Add(answer);
                         }
                     }
                     if (verb == "STARTTLS" && Certificate is not null)
