@@ -1,3 +1,4 @@
+using FastQmail.Testing;
 using System.Buffers;
 using System.Text;
 using BenchmarkDotNet.Attributes;
@@ -24,7 +25,7 @@ public class SmtpDataBench
         sb.Append(".\r\n");
         byte[] all = Encoding.ASCII.GetBytes(sb.ToString());
         _single = new ReadOnlySequence<byte>(all);
-        _multi = Segments.Split(all, 4096);
+        _multi = SegmentedSequence.Split(all, 4096);
     }
 
     [Benchmark]

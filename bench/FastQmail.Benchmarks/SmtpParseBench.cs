@@ -1,3 +1,4 @@
+using FastQmail.Testing;
 using System.Buffers;
 using System.Text;
 using BenchmarkDotNet.Attributes;
@@ -37,7 +38,7 @@ public class SmtpParseBench
     {
         byte[] all = Encoding.ASCII.GetBytes(string.Concat(Batch));
         _single = new ReadOnlySequence<byte>(all);
-        _multi = Segments.Split(all, 7);
+        _multi = SegmentedSequence.Split(all, 7);
     }
 
     [Benchmark(OperationsPerInvoke = Lines)]

@@ -78,7 +78,7 @@ public class SessionRulesTests
     public void Segment_per_byte_holds_the_same_bytes()
     {
         byte[] data = "MAIL FROM:<a@b>\r\n"u8.ToArray();
-        var seq = SegmentedSequence.SegmentPerByte(data);
+        var seq = FastQmail.TestKit.Sequences.SegmentPerByte(data);
         Assert.Equal(data, System.Buffers.BuffersExtensions.ToArray(seq));
         Assert.Equal(data.Length, seq.Length);
         Assert.False(seq.IsSingleSegment);

@@ -17,27 +17,5 @@ public static class Sequences
     public static ReadOnlySequence<byte> Create(string ascii, Fragmentation how) =>
         Create(System.Text.Encoding.Latin1.GetBytes(ascii), how);
 
-    public static ReadOnlySequence<byte> SegmentPerByte(ReadOnlySpan<byte> data)
-    {
-        if (data.IsEmpty) return ReadOnlySequence<byte>.Empty;
-        var first = new Segment(Array.Empty<byte>(), 0);
-        Segment last = first;
-        foreach (byte b in data)
-        {
-            last = last.Append(new[] { b });
-            last = last.Append(Array.Empty<byte>());
-        }
-        return new ReadOnlySequence<byte>(first, 0, last, 0);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex) { Memory = memory; RunningIndex = runningIndex; }
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
-    }
+    public static ReadOnlySequence<byte> SegmentPerByte(ReadOnlySpan<byte> data) => FastQmail.Testing.SegmentedSequence.SegmentPerByte(data);
 }

@@ -1,3 +1,4 @@
+using FastQmail.Testing;
 using System.Buffers;
 using FastQmail.Fuzz.Support;
 using FastQmail.Protocols.Smtp;

@@ -1,3 +1,4 @@
+using FastQmail.Testing;
 using System.Buffers;
 using System.Text;
 using FastQmail.Fuzz.Support;
