@@ -12,14 +12,8 @@ public class RelayBatchTests
     [Fact]
     public void Two_recipients_at_one_domain_travel_in_one_transaction()
     {
-        using var b = new EmbeddedMta(["example.net"], ["bob", "carol"]);
-        b.Start();
-        using var a = new EmbeddedMta(["a.example"], []);
-        File.AppendAllText(Path.Combine(a.Home, "control", "rcpthosts"), "\nexample.net\n");
-        foreach (string home in (string[])[a.Home, b.Home])
-            File.WriteAllText(Path.Combine(home, "control", "resolvconf"), "nameserver 127.0.0.1:9\noptions timeout:1 attempts:1\n");
-        File.WriteAllText(Path.Combine(a.Home, "control", "smtproutes"), $"example.net:127.0.0.1:{b.SmtpPort}\n");
-        a.Start();
+        using var pair = new RelayPair("bob", "carol");
+        EmbeddedMta a = pair.A, b = pair.B;
 
         string script =
             "import smtplib\n" +

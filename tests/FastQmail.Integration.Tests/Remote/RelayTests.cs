@@ -12,15 +12,8 @@ public class RelayTests
     [Fact]
     public void Message_relayed_through_smtproutes_lands_in_the_second_instances_maildir()
     {
-        using var b = new EmbeddedMta(["example.net"], ["bob"]);
-        b.Start();
-        using var a = new EmbeddedMta(["a.example"], []);
-        File.AppendAllText(Path.Combine(a.Home, "control", "rcpthosts"), "\nexample.net\n");
-        // Neither instance may ask the machine's resolver: port 9 on loopback answers nothing.
-        foreach (string home in (string[])[a.Home, b.Home])
-            File.WriteAllText(Path.Combine(home, "control", "resolvconf"), "nameserver 127.0.0.1:9\noptions timeout:1 attempts:1\n");
-        File.WriteAllText(Path.Combine(a.Home, "control", "smtproutes"), $"example.net:127.0.0.1:{b.SmtpPort}\n");
-        a.Start();
+        using var pair = new RelayPair("bob");
+        EmbeddedMta a = pair.A, b = pair.B;
 
         string script =
             "import smtplib\n" +
