@@ -19,7 +19,7 @@ if [ "${FUZZ_REUSE_BUILD:-0}" != 1 ] || [ ! -e "$out/.instrumented" ]; then
   dotnet build fuzz/FastQmail.Fuzz -c Release -o "$out" -nologo -v q
   # Instrument the parsers, the sessions that drive them, and the assemblies holding the control-file and
   # spawn/qmail-clean pipe readers, in place (never run this copy outside afl).
-  for dll in Protocols Sessions Delivery Queue; do sharpfuzz "$out/FastQmail.$dll.dll"; done
+  for dll in Core Protocols Sessions Delivery Queue; do sharpfuzz "$out/FastQmail.$dll.dll"; done
   touch "$out/.instrumented"
 fi
 
