@@ -60,7 +60,12 @@ public partial class KillNineTests(ITestOutputHelper output)
     public void Every_acknowledged_message_survives_kill_9_of_send_lspawn_and_local()
     {
         using var mta = new EmbeddedMta([], []);
-        mta.Start();
+        // By default qmail-lspawn delivers in its own process (no qmail-local to kill); FASTQMAIL_LSPAWN_FORK=1 makes it
+        // start one qmail-local per delivery, as qmail does. fastqmail start hands its environment to every child it
+        // (re)starts, so the variable is needed only while it starts.
+        Environment.SetEnvironmentVariable("FASTQMAIL_LSPAWN_FORK", "1");
+        try { mta.Start(); }
+        finally { Environment.SetEnvironmentVariable("FASTQMAIL_LSPAWN_FORK", null); }
         var acked = new ConcurrentBag<string>();
         var kills = new ConcurrentDictionary<string, int>();
         using var stop = new CancellationTokenSource();
@@ -71,10 +76,13 @@ public partial class KillNineTests(ITestOutputHelper output)
             string[] victims = ["qmail-send", "qmail-lspawn", "qmail-local"];
             while (!stop.IsCancellationRequested)
             {
-                Thread.Sleep(random.Next(150, 700));
+                Thread.Sleep(random.Next(100, 500));
                 string victim = victims[random.Next(victims.Length)];
-                foreach (int pid in MtaProcesses.Pids(victim, mta.Home).Take(1))
-                    if (Posix.Kill(pid, Posix.SIGKILL) == 0) kills.AddOrUpdate(victim, 1, (_, n) => n + 1);
+                // qmail-local lives for one delivery: look for one for a moment rather than miss it.
+                var until = DateTime.UtcNow.AddMilliseconds(victim == "qmail-local" ? 300 : 0);
+                int pid;
+                while ((pid = MtaProcesses.Pids(victim, mta.Home).FirstOrDefault()) == 0 && DateTime.UtcNow < until) Thread.Sleep(2);
+                if (pid > 0 && Posix.Kill(pid, Posix.SIGKILL) == 0) kills.AddOrUpdate(victim, 1, (_, n) => n + 1);
             }
         });
         killer.Start();
