@@ -1,8 +1,5 @@
 namespace FastQmail.Queue.Tests.Send;
 
-/// <summary>Thrown from a step hook: the process "died" just before that step.</summary>
-internal sealed class SimulatedCrash(string step) : Exception($"simulated crash before: {step}");
-
 /// <summary>
 /// A simulated kill -9 shared by every part of one run (qmail-send, qmail-clean and the stand-in spawners): each
 /// calls <see cref="At"/> with a step's name just before the step. The call that reaches the target (name and

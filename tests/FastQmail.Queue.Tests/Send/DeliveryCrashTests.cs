@@ -142,5 +142,6 @@ public class DeliveryCrashTests(ITestOutputHelper output)
         }
         string report = $"delivery crash test: {steps.Count} crash points, {duplicates} gave a duplicate delivery, {duplicateBounces} a duplicate bounce\n{table}";
         output.WriteLine(report);
+        Console.WriteLine(report);
     }
 }

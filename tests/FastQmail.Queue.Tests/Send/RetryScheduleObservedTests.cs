@@ -64,6 +64,7 @@ public class RetryScheduleObservedTests(ITestOutputHelper output)
         string report = $"retry schedule observed (seconds after birth; default queuelifetime {Limits.QueueLifetimeSeconds} s): " +
                         $"{seenLocal.Length} local and {seenRemote.Length} remote attempts\n{table}";
         output.WriteLine(report);
+        Console.WriteLine(report);
         Assert.Equal(expectedLocal, seenLocal);
         Assert.Equal(expectedRemote, seenRemote);
 
