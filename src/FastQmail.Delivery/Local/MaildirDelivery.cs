@@ -8,6 +8,8 @@ namespace FastQmail.Delivery.Local;
 /// Delivery into a maildir (qmail-reference.md 5.9, ARCHITECTURE.md rule 3): a unique name in tmp/ created
 /// O_EXCL, RPLINE + DTLINE + message written and fsynced, linked into new/, tmp/ name unlinked, then new/ and
 /// tmp/ fsynced so the link survives a crash. Only then is the delivery a success. Every failure is temporary.
+/// The optional step hook is called with each step's name just before it runs: a test throws from it to simulate
+/// a crash there (nothing after it runs, not even the clean-up of tmp/, as after kill -9). Production passes none.
 /// </summary>
 public static class MaildirDelivery
 {
@@ -17,7 +19,7 @@ public static class MaildirDelivery
     private static int _sequence;
 
     /// <summary>Delivers one copy; returns the file name in new/. Throws <see cref="LocalDeliveryException"/>.</summary>
-    public static string Deliver(string maildir, MessageSource message, DeliveryLines lines)
+    public static string Deliver(string maildir, MessageSource message, DeliveryLines lines, Action<string>? step = null)
     {
         if (!Posix.TryStat(maildir, out FileStatus st) || !st.IsDirectory) throw LocalDeliveryException.Temp(NoMaildir);
         string tmpDir = Path.Combine(maildir, "tmp"), newDir = Path.Combine(maildir, "new");
@@ -28,6 +30,7 @@ public static class MaildirDelivery
         while (true)
         {
             name = UniqueName();
+            step?.Invoke("maildir: create tmp");
             fd = Posix.Open(Path.Combine(tmpDir, name), Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_CLOEXEC, 0x180);
             if (fd >= 0) break;
             if (Posix.LastErrno != Posix.EEXIST || ++attempts >= 10) throw LocalDeliveryException.Temp(TemporaryError);
@@ -45,24 +48,35 @@ public static class MaildirDelivery
                     RandomAccess.Write(handle, bytes.Span, offset);
                     offset += bytes.Length;
                 }
+                step?.Invoke("maildir: write tmp");
                 Write(lines.RpLine);
                 Write(lines.DtLine);
                 message.CopyTo(Write);
+                step?.Invoke("maildir: fsync tmp file");
                 RandomAccess.FlushToDisk(handle);
             }
+            step?.Invoke("maildir: link into new");
             if (Posix.Link(tmpPath, newPath) != 0) throw LocalDeliveryException.Temp(TemporaryError);
             linked = true;
+            step?.Invoke("maildir: unlink tmp");
             File.Delete(tmpPath);
+            step?.Invoke("maildir: fsync new");
             Posix.FsyncDirectory(newDir);
+            step?.Invoke("maildir: fsync tmp");
             Posix.FsyncDirectory(tmpDir);
             return name;
         }
-        catch (IOException) { throw LocalDeliveryException.Temp(TemporaryError); }
-        catch (UnauthorizedAccessException) { throw LocalDeliveryException.Temp(TemporaryError); }
-        finally
+        // A half-written file never reaches new/; a linked one is already delivered. Only the failures reported
+        // here clean up tmp/: a crash leaves its tmp/ file to the readers' 36-hour clean-up, as a real one does.
+        catch (LocalDeliveryException)
         {
-            // A half-written file never reaches new/; a linked one is already delivered.
             if (!linked) TryDelete(tmpPath);
+            throw;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (!linked) TryDelete(tmpPath);
+            throw LocalDeliveryException.Temp(TemporaryError);
         }
     }
 

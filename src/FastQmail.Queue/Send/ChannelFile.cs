@@ -27,15 +27,18 @@ public static class ChannelFile
         return list;
     }
 
-    /// <summary>Writes <c>D</c> over the record's <c>T</c> and fsyncs. False on any error.</summary>
-    public static bool MarkDone(string path, int offset)
+    /// <summary>Writes <c>D</c> over the record's <c>T</c> and fsyncs. False on any error. <paramref name="step"/> is
+    /// qmail-send's crash-test hook (see <see cref="QmailSend"/>), called before the write and before the fsync.</summary>
+    public static bool MarkDone(string path, int offset, Action<string>? step = null)
     {
         int fd = Posix.Open(path, Posix.O_WRONLY | Posix.O_CLOEXEC);
         if (fd < 0) return false;
         using var handle = new SafeFileHandle(fd, ownsHandle: true);
         try
         {
+            step?.Invoke("write D");
             RandomAccess.Write(handle, "D"u8, offset);
+            step?.Invoke("fsync D");
             RandomAccess.FlushToDisk(handle);
             return true;
         }

@@ -32,6 +32,11 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
     /// <summary>When set, a truncated info file is repaired (see <see cref="CorruptFiles"/>) instead of retried forever.</summary>
     public CorruptFiles? Corrupt { get; set; }
 
+    /// <summary>The crash-test hook (see <see cref="QmailSend"/>): called before each durable step.</summary>
+    public Action<string>? Step { get; set; }
+
+    private string Channel => local ? "local" : "remote";
+
     public void Enqueue(long id, long when)
     {
         if (_known.Add(id)) _due.Enqueue(id, when);
@@ -159,7 +164,9 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
         if (p.Left || p.Pending.Count > 0) { _due.Enqueue(p.Id, p.RetryAt); return; }
         try
         {
+            Step?.Invoke($"unlink {Channel} file");
             File.Delete(p.ChannelPath);
+            Step?.Invoke($"fsync {Channel} directory");
             Posix.FsyncDirectory(Path.GetDirectoryName(p.ChannelPath)!);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -174,7 +181,8 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
 
     private void Mark(InFlightDelivery d)
     {
-        if (!ChannelFile.MarkDone(d.Pass.ChannelPath, d.Record.Offset))
+        Action<string>? step = Step is { } hook ? s => hook($"mark {Channel} {d.Record.Recipient}: {s}") : null;
+        if (!ChannelFile.MarkDone(d.Pass.ChannelPath, d.Record.Offset, step))
             log.Warning($"trouble marking {Path.GetRelativePath(paths.Root, d.Pass.ChannelPath)}; message will be delivered twice!");
     }
 
@@ -184,7 +192,13 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
         string paragraph = BounceFile.Paragraph(rewriter.StripVirtualPrepend(d.Record.Recipient), report);
         try
         {
-            if (BounceFile.Append(path, paragraph)) { Posix.FsyncDirectory(Path.GetDirectoryName(path)!); return true; }
+            Step?.Invoke($"append bounce for {d.Record.Recipient}");
+            if (BounceFile.Append(path, paragraph))
+            {
+                Step?.Invoke($"fsync bounce directory for {d.Record.Recipient}");
+                Posix.FsyncDirectory(Path.GetDirectoryName(path)!);
+                return true;
+            }
         }
         catch (IOException) { /* reported below */ }
         // qmail sleeps and retries forever here; FastQmail keeps the recipient T so the failure is retried later.

@@ -16,6 +16,9 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
     /// <summary>When set, a truncated info file is repaired (see <see cref="CorruptFiles"/>) instead of retried forever.</summary>
     public CorruptFiles? Corrupt { get; set; }
 
+    /// <summary>The crash-test hook (see <see cref="QmailSend"/>): called before each durable step.</summary>
+    public Action<string>? Step { get; set; }
+
     public long NextWake => _retry.TryPeek(out _, out long due) ? due : long.MaxValue;
 
     /// <summary>Called when a channel file went away: finishes the message if nothing else holds it.</summary>
@@ -53,7 +56,9 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
         log.End(id);
         try
         {
+            Step?.Invoke("unlink info");
             File.Delete(paths.Info(id));
+            Step?.Invoke("fsync info directory");
             Posix.FsyncDirectory(Path.GetDirectoryName(paths.Info(id))!);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -62,6 +67,7 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
             _retry.Enqueue(id, now + Limits.SysFailRetrySeconds);
             return;
         }
+        Step?.Invoke("clean foop");
         if (!clean.Clean("foop", id)) log.Warning($"qmail-clean unable to clean up foop/{id}");
     }
 
@@ -70,6 +76,7 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
         if (bounce.Envelope(sender) is null)
         {
             log.TripleBounce(id);
+            Step?.Invoke("unlink bounce");
             return Unlink(bouncePath);
         }
         string paragraphs;
@@ -78,12 +85,14 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
         QueueResult result;
         try
         {
+            Step?.Invoke("inject bounce");
             result = bounce.InjectAsync(bounceQueue, sender, paragraphs, paths.Mess(id), DateTimeOffset.FromUnixTimeSeconds(now))
                 .AsTask().GetAwaiter().GetResult();
         }
         catch (IOException) { return false; }
         if (!result.IsOk) return false;
         log.Bounce(id, result.QueuePid);
+        Step?.Invoke("unlink bounce");
         return Unlink(bouncePath);
     }
 

@@ -20,6 +20,9 @@ public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, Sen
     /// <summary>When set, a todo with a garbage envelope is set aside (queue/corrupt) instead of retried forever.</summary>
     public CorruptFiles? Corrupt { get; set; }
 
+    /// <summary>The crash-test hook (see <see cref="QmailSend"/>): called before each durable step.</summary>
+    public Action<string>? Step { get; set; }
+
     public PreprocessResult Process(long id)
     {
         byte[] todo;
@@ -29,6 +32,7 @@ public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, Sen
         if (!Posix.TryStat(paths.Mess(id), out FileStatus mess)) { log.Warning($"unable to stat {Rel(paths.Mess(id))}"); return default; }
         if (Corrupt is not null && CorruptFiles.IsBadEnvelope(todo)) { Corrupt.SetAsideMessage(id, todo); return default; }
 
+        Step?.Invoke("unlink leftover info/local/remote");
         foreach (string leftover in new[] { paths.Local(id), paths.Remote(id), paths.Info(id) })
         {
             try { File.Delete(leftover); }
@@ -62,31 +66,36 @@ public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, Sen
         }
         if (info is null) { log.Warning($"unknown record type in todo/{id}!"); return default; }
 
-        if (!WriteNew(paths.Info(id), info)) return default;
+        if (!WriteNew("info", paths.Info(id), info)) return default;
         log.NewMessage(id);
         log.Info(id, mess.Size, Encoding.UTF8.GetString(info, 1, info.Length - 2), qp, uid);
-        if (local.Count > 0 && !WriteNew(paths.Local(id), local.ToArray())) return default;
-        if (remote.Count > 0 && !WriteNew(paths.Remote(id), remote.ToArray())) return default;
+        if (local.Count > 0 && !WriteNew("local", paths.Local(id), local.ToArray())) return default;
+        if (remote.Count > 0 && !WriteNew("remote", paths.Remote(id), remote.ToArray())) return default;
 
         try
         {
+            Step?.Invoke("fsync info/local/remote directories");
             Posix.FsyncDirectory(Path.GetDirectoryName(paths.Info(id))!);
             if (local.Count > 0) Posix.FsyncDirectory(Path.GetDirectoryName(paths.Local(id))!);
             if (remote.Count > 0) Posix.FsyncDirectory(Path.GetDirectoryName(paths.Remote(id))!);
         }
         catch (IOException) { log.Warning($"trouble fsyncing {Rel(paths.Info(id))}"); return default; }
 
+        Step?.Invoke("clean todo");
         if (!clean.Clean("todo", id)) { log.Warning($"qmail-clean unable to clean up todo/{id}"); return default; }
         return new PreprocessResult(true, local.Count > 0, remote.Count > 0);
     }
 
     /// <summary>Creates a file O_EXCL, writes it whole and fsyncs it.</summary>
-    private bool WriteNew(string path, byte[] content)
+    private bool WriteNew(string kind, string path, byte[] content)
     {
+        Step?.Invoke("create " + kind);
         int fd = Posix.Open(path, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_CLOEXEC, 0x180);
         if (fd < 0) { log.Warning($"unable to create {Rel(path)}"); return false; }
         using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        Step?.Invoke("write " + kind);
         if (!Posix.WriteAll(fd, content)) { log.Warning($"trouble writing to {Rel(path)}"); return false; }
+        Step?.Invoke("fsync " + kind);
         if (Posix.Fsync(fd) != 0) { log.Warning($"trouble fsyncing {Rel(path)}"); return false; }
         return true;
     }

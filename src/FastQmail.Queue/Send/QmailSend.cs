@@ -10,10 +10,13 @@ namespace FastQmail.Queue.Send;
 /// qmail-send (qmail-reference.md 4): start-up checks, then one loop that handles events (spawn replies, trigger
 /// pulls, signals), preprocesses one todo entry per turn, starts due passes and deliveries, and sleeps until the
 /// next due time. SIGTERM finishes in-flight deliveries, stamps retry times on the channel files and exits 0.
+/// Two seams for tests, invisible in production: <paramref name="time"/> (the clock and the timer of every sleep,
+/// so a test can run a week of retries in a second) and <paramref name="step"/>, called with a name before each
+/// durable step (preprocessing, marking, bounce, completion): a test throws from it to simulate a crash there.
 /// </summary>
-public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQueue, Func<long>? clock = null)
+public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQueue, TimeProvider? time = null, Action<string>? step = null)
 {
-    private readonly Func<long> _clock = clock ?? (() => DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly BlockingCollection<SendEvent> _events = new();
     private readonly SendLog _log = new(io.Log);
     private readonly QueuePaths _paths = new(home);
@@ -63,13 +66,15 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
         var rewriter = new AddressRewriter(_controls);
         _clean = new CleanClient(io.CleanRequests, io.CleanReplies);
         _completion = new MessageCompletion(_paths, _log, new BounceMessage(_controls), bounceQueue, _clean);
-        _preprocessor = new Preprocessor(_paths, rewriter, _log, _clean);
+        _preprocessor = new Preprocessor(_paths, rewriter, _log, _clean) { Step = step };
+        _completion.Step = step;
         var corrupt = new CorruptFiles(_paths, _log, _clean);
         _completion.Corrupt = _preprocessor.Corrupt = corrupt;
         _sweep = new MessSweep(_paths, _clean);
-        _local = new ChannelScheduler(true, _paths, _log, rewriter, localSpawn, () => ++_deliveries, LogStatus, id => _completion.ChannelGone(id, _clock()));
-        _remote = new ChannelScheduler(false, _paths, _log, rewriter, remoteSpawn, () => ++_deliveries, LogStatus, id => _completion.ChannelGone(id, _clock()));
+        _local = new ChannelScheduler(true, _paths, _log, rewriter, localSpawn, () => ++_deliveries, LogStatus, id => _completion.ChannelGone(id, Now()));
+        _remote = new ChannelScheduler(false, _paths, _log, rewriter, remoteSpawn, () => ++_deliveries, LogStatus, id => _completion.ChannelGone(id, Now()));
         _local.Corrupt = _remote.Corrupt = corrupt;
+        _local.Step = _remote.Step = step;
         ApplyLimits();
 
         localSpawn.StartReader((slot, report) => Post(new(SendEventKind.Reply, true, slot, report)), () => Post(new(SendEventKind.SpawnLost, true)));
@@ -79,7 +84,7 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
         foreach (var (signal, number) in new[] { (PosixSignal.SIGTERM, Posix.SIGTERM), ((PosixSignal)Posix.SIGALRM, Posix.SIGALRM), (PosixSignal.SIGHUP, Posix.SIGHUP) })
             signals.Add(PosixSignalRegistration.Create(signal, ctx => { ctx.Cancel = true; Post(new(SendEventKind.Signal, Signal: number)); }));
 
-        long now = _clock();
+        long now = Now();
         foreach (var (id, localDue, remoteDue) in QueueScan.Preprocessed(_paths))
         {
             if (localDue is long l) _local.Enqueue(id, l);
@@ -95,11 +100,11 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
 
     private void Loop()
     {
-        _nextScan = _clock();
+        _nextScan = Now();
         while (true)
         {
             while (_events.TryTake(out SendEvent e)) Handle(e);
-            long now = _clock();
+            long now = Now();
             if (!_stopping)
             {
                 if (_todo.Count == 0 && (_scanWanted || now >= _nextScan))
@@ -121,11 +126,21 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
 
             long wake = Math.Min(Math.Min(_local.NextWake(_stopping), _remote.NextWake(_stopping)),
                 _stopping ? long.MaxValue : Math.Min(Math.Min(_completion.NextWake, _nextScan), _sweep.NextWake));
-            long seconds = Math.Clamp(wake - _clock(), 0, 86400);
-            if (seconds == 0 && wake <= _clock()) continue;
-            if (_events.TryTake(out SendEvent ev, TimeSpan.FromSeconds(seconds))) Handle(ev);
+            long seconds = Math.Clamp(wake - Now(), 0, 86400);
+            if (seconds == 0 && wake <= Now()) continue;
+            Handle(WaitForEvent(seconds));
         }
     }
+
+    /// <summary>The next event, or a Wake after <paramref name="seconds"/> (a timer of the TimeProvider).</summary>
+    private SendEvent WaitForEvent(long seconds)
+    {
+        if (_events.TryTake(out SendEvent ready)) return ready;
+        using ITimer timer = _time.CreateTimer(_ => Post(new(SendEventKind.Wake)), null, TimeSpan.FromSeconds(seconds), Timeout.InfiniteTimeSpan);
+        return _events.Take();
+    }
+
+    private long Now() => _time.GetUtcNow().ToUnixTimeSeconds();
 
     private void Preprocess(long id, long now)
     {
@@ -143,15 +158,15 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
         switch (e.Kind)
         {
             case SendEventKind.Trigger: _scanWanted = true; break;
-            case SendEventKind.Reply: (e.Local ? _local : _remote).OnReply(e.Slot, e.Report, _clock()); break;
+            case SendEventKind.Reply: (e.Local ? _local : _remote).OnReply(e.Slot, e.Report, Now()); break;
             case SendEventKind.SpawnLost:
                 (e.Local ? _local : _remote).Alive = false;
                 Lost("spawn");
                 break;
             case SendEventKind.Signal when e.Signal == Posix.SIGTERM: _stopping = true; break;
             case SendEventKind.Signal when e.Signal == Posix.SIGALRM:
-                _local.RetryAllNow(_clock());
-                _remote.RetryAllNow(_clock());
+                _local.RetryAllNow(Now());
+                _remote.RetryAllNow(Now());
                 break;
             case SendEventKind.Signal when e.Signal == Posix.SIGHUP: Reload(); break;
         }

@@ -67,7 +67,9 @@ public class FullDiskTests(ITestOutputHelper output)
             Run("chown", "--reference=" + saved, queue);
             mta.Start();
             Assert.StartsWith("250", SendOne(mta.SmtpPort, "before"));
-            Assert.True(Eventually.True(() => mta.Delivered("postmaster").Length == 1, TimeSpan.FromSeconds(15)), mta.LogText);
+            // Wait for the queue to empty too: qmail-send removes the delivered message's files after the maildir
+            // write, and space they free after the fill would let the next message in.
+            Assert.True(Eventually.True(() => mta.Delivered("postmaster").Length == 1 && mta.QueuedFiles().Length == 0, TimeSpan.FromSeconds(15)), mta.LogText);
 
             string filler = Path.Combine(queue, "filler");
             output.WriteLine($"filler: {Fill(filler)} bytes");

@@ -1,9 +1,9 @@
 namespace FastQmail.Queue.Tests.Send;
 
 /// <summary>A real qmail-clean (<see cref="QmailCleanProgram.Handle"/>) behind one stream: requests written, replies read.</summary>
-internal sealed class LoopbackClean(QueuePaths paths) : Stream
+internal sealed class LoopbackClean(QueuePaths paths, IQueueFileSystem? fileSystem = null) : Stream
 {
-    private readonly QmailCleanProgram _clean = new(paths);
+    private readonly QmailCleanProgram _clean = new(paths, fileSystem);
     private readonly List<byte> _request = new();
     private readonly Queue<byte> _replies = new();
 
