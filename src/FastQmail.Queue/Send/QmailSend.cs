@@ -8,7 +8,7 @@ namespace FastQmail.Queue.Send;
 
 /// <summary>
 /// qmail-send (qmail-reference.md 4): start-up checks, then one loop that handles events (spawn replies, trigger
-/// pulls, signals), preprocesses one todo entry per turn, starts due passes and deliveries, and sleeps until the
+/// pulls, signals), preprocesses a batch of todo entries per turn, starts due passes and deliveries, and sleeps until the
 /// next due time. SIGTERM finishes in-flight deliveries, stamps retry times on the channel files and exits 0.
 /// Two seams for tests, invisible in production: <paramref name="time"/> (the clock and the timer of every sleep,
 /// so a test can run a week of retries in a second) and <paramref name="step"/>, called with a name before each
@@ -57,6 +57,7 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
 
     private int RunLocked()
     {
+        FsyncBatch.ReserveThreads();
         var localSpawn = new SpawnConnection(io.LocalRequests, io.LocalReplies);
         SpawnConnection? remoteSpawn = io.RemoteRequests is null || io.RemoteReplies is null ? null : new SpawnConnection(io.RemoteRequests, io.RemoteReplies);
         _localSpawnLimit = localSpawn.ReadSpawnLimit();
@@ -71,8 +72,8 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
         var corrupt = new CorruptFiles(_paths, _log, _clean);
         _completion.Corrupt = _preprocessor.Corrupt = corrupt;
         _sweep = new MessSweep(_paths, _clean);
-        _local = new ChannelScheduler(true, _paths, _log, rewriter, localSpawn, () => ++_deliveries, LogStatus, id => _completion.ChannelGone(id, Now()));
-        _remote = new ChannelScheduler(false, _paths, _log, rewriter, remoteSpawn, () => ++_deliveries, LogStatus, id => _completion.ChannelGone(id, Now()));
+        _local = new ChannelScheduler(true, _paths, _log, rewriter, localSpawn, () => ++_deliveries, LogStatus, id => _completion.ChannelGoneLater(id));
+        _remote = new ChannelScheduler(false, _paths, _log, rewriter, remoteSpawn, () => ++_deliveries, LogStatus, id => _completion.ChannelGoneLater(id));
         _local.Corrupt = _remote.Corrupt = corrupt;
         _local.Step = _remote.Step = step;
         ApplyLimits();
@@ -114,13 +115,14 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
                     _scanWanted = false;
                     _nextScan = now + Limits.TodoScanSeconds;
                 }
-                if (_todo.Count > 0) Preprocess(_todo.Dequeue(), now);
+                if (_todo.Count > 0) PreprocessBatch(now);
                 _completion.RunDue(now);
                 _sweep.Step(now);
                 if (_clean.Lost) Lost("qmail-clean");
             }
             _local.Pump(now, _stopping);
             _remote.Pump(now, _stopping);
+            _completion.FinishGone(now);
             if (_stopping && CanExit()) { Exit(); return; }
             if (_todo.Count > 0 && !_stopping) continue;
 
@@ -142,15 +144,23 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
 
     private long Now() => _time.GetUtcNow().ToUnixTimeSeconds();
 
-    private void Preprocess(long id, long now)
+    /// <summary>Preprocesses up to <see cref="Preprocessor.BatchLimit"/> todo entries in one batch, then hands them to
+    /// the channels: under load the waits for fsync and qmail-clean are shared by many messages.</summary>
+    private void PreprocessBatch(long now)
     {
-        PreprocessResult r = _preprocessor.Process(id);
+        var ids = new List<long>(Math.Min(_todo.Count, Preprocessor.BatchLimit));
+        while (ids.Count < Preprocessor.BatchLimit && _todo.TryDequeue(out long id)) ids.Add(id);
+        PreprocessResult[] results = _preprocessor.ProcessBatch(ids);
         if (_clean.Lost) Lost("qmail-clean");
-        // A failed preprocessing (a full disk, say) is tried again after 123 s, not only at the next 25-minute scan.
-        if (!r.Committed) { _nextScan = Math.Min(_nextScan, now + Limits.SysFailRetrySeconds); return; }
-        if (r.HasLocal) _local.Enqueue(id, now);
-        if (r.HasRemote) _remote.Enqueue(id, now);
-        if (!r.HasLocal && !r.HasRemote) _completion.ChannelGone(id, now);
+        for (int i = 0; i < ids.Count; i++)
+        {
+            PreprocessResult r = results[i];
+            // A failed preprocessing (a full disk, say) is tried again after 123 s, not only at the next 25-minute scan.
+            if (!r.Committed) { _nextScan = Math.Min(_nextScan, now + Limits.SysFailRetrySeconds); continue; }
+            if (r.HasLocal) _local.Enqueue(ids[i], now);
+            if (r.HasRemote) _remote.Enqueue(ids[i], now);
+            if (!r.HasLocal && !r.HasRemote) _completion.ChannelGoneLater(ids[i]);
+        }
     }
 
     private void Handle(SendEvent e)
