@@ -7,6 +7,8 @@
 #               (FastQmail: only when qmail-remote is built; else n/a)
 #   latency     1,000 transactions over one session, p50/p99 per transaction
 #   idle        2,000 idle connections, anonymous memory (RSS) per connection
+# FQ_USER=NAME runs FastQmail as that unprivileged user (created if missing): its embedded mode, where qmail-lspawn
+# delivers to Maildir in-process. As root (the default) every delivery is a qmail-local child set to the owner's uid.
 # CPU is each MTA's cgroup CPU time (cpuacct); memory is its cgroup's RSS. Needs root (cgroups, postfix).
 # All traffic stays on 127.0.0.1; every wait is bounded. Prints a markdown table; raw rows in $W/results.tsv.
 set -euo pipefail
@@ -58,9 +60,15 @@ peak_stop() { kill "$PEAK_PID" 2>/dev/null; wait "$PEAK_PID" 2>/dev/null || true
 # --- FastQmail: an embedded home with user bench@bench.test ---
 fq_home=$W/fastqmail/home
 fq_maildir=$fq_home/mail/bench/Maildir
+FQ_USER=${FQ_USER:-}
+as_fq() { if [ -n "$FQ_USER" ]; then runuser -u "$FQ_USER" -- "$@"; else "$@"; fi; }
 fq_start() {
   rm -rf "$W/fastqmail"; mkdir -p "$W/fastqmail"
-  dist/bin/fastqmail init --home "$fq_home" --domain bench.test --user bench >/dev/null
+  if [ -n "$FQ_USER" ]; then
+    id -u "$FQ_USER" >/dev/null 2>&1 || useradd -M -s /usr/sbin/nologin "$FQ_USER"
+    chown "$FQ_USER" "$W/fastqmail"
+  fi
+  as_fq dist/bin/fastqmail init --home "$fq_home" --domain bench.test --user bench >/dev/null
   echo 20 > "$fq_home/control/concurrencylocal"
   echo "remote.test:127.0.0.1:$SINK_PORT" > "$fq_home/control/smtproutes"
   # Every load comes from 127.0.0.1: lift the per-address and total connection limits above the idle load.
@@ -68,7 +76,10 @@ fq_start() {
   echo $((IDLE_N + 100)) > "$fq_home/control/concurrencyincoming"
   cg_make fqbench
   # RELAYCLIENT in the listener's environment lets loopback clients relay (Postfix: mynetworks).
-  ( cg_enter $BASHPID fqbench; RELAYCLIENT= exec dist/bin/fastqmail start --home "$fq_home" --smtp "127.0.0.1:$FQ_PORT" >"$W/fastqmail/log" 2>&1 ) &
+  ( cg_enter $BASHPID fqbench
+    start=(env RELAYCLIENT= dist/bin/fastqmail start --home "$fq_home" --smtp "127.0.0.1:$FQ_PORT")
+    if [ -n "$FQ_USER" ]; then exec runuser -u "$FQ_USER" -- "${start[@]}"; else exec "${start[@]}"; fi
+  ) >"$W/fastqmail/log" 2>&1 &
   FQ_PID=$!
   wait_until 30 bash -c "exec 3<>/dev/tcp/127.0.0.1/$FQ_PORT" 2>/dev/null
 }
@@ -194,6 +205,6 @@ if has idle; then
 fi
 
 echo "## FastQmail vs Postfix $(postconf -h mail_version), $(nproc) cores, $(uname -r), $(date -u +%Y-%m-%d)"
-echo "Command: bench/mta-compare.sh $ROUNDS $N  (rounds alternate FastQmail, Postfix; median (min-max) of $ROUNDS rounds)"
+echo "Command: ${FQ_USER:+FQ_USER=$FQ_USER }bench/mta-compare.sh $ROUNDS $N  (rounds alternate FastQmail, Postfix; median (min-max) of $ROUNDS rounds)"
 echo
 python3 bench/mta-compare/table.py "$W/results.tsv"

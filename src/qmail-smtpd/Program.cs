@@ -27,6 +27,10 @@ string[] checkpassword = trailing.Count > 1 ? trailing.Skip(1).ToArray() : [];
 var server = new SmtpServer(new ControlFiles(home), MessageQueues.ForNetwork(home), local.Contains, checkpassword: checkpassword);
 if (endPoints.Count == 0) return await StdioTransport.RunAsync(server.HandleAsync);
 
+// Each session's queue commit blocks its thread in fsync (4 per message); without spare pool threads, concurrent
+// sessions would wait for the pool's slow thread injection instead of for the disk.
+ThreadPool.GetMinThreads(out int minWorkers, out int minIo);
+ThreadPool.SetMinThreads(Math.Max(minWorkers, 64), minIo);
 await using var listener = new SocketListener(endPoints, server.HandleAsync, Environment.GetEnvironmentVariable("RELAYCLIENT"),
     ListenerLimits.Read(new ControlFiles(home)));
 return await listener.RunUntilSignalAsync(TimeSpan.FromSeconds(10));

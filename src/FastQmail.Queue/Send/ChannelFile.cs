@@ -31,17 +31,34 @@ public static class ChannelFile
     /// qmail-send's crash-test hook (see <see cref="QmailSend"/>), called before the write and before the fsync.</summary>
     public static bool MarkDone(string path, int offset, Action<string>? step = null)
     {
+        using SafeFileHandle? handle = WriteDone(path, offset, step);
+        if (handle is null) return false;
+        step?.Invoke("fsync D");
+        return Posix.Fsync((int)handle.DangerousGetHandle()) == 0;
+    }
+
+    /// <summary>Writes <c>D</c> over the record's <c>T</c> and returns the open file for the caller to fsync (qmail-send
+    /// fsyncs the marks of one turn together, before it removes any channel file); null on any error.</summary>
+    public static SafeFileHandle? WriteDone(string path, int offset, Action<string>? step = null)
+    {
         int fd = Posix.Open(path, Posix.O_WRONLY | Posix.O_CLOEXEC);
-        if (fd < 0) return false;
-        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        if (fd < 0) return null;
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
         try
         {
             step?.Invoke("write D");
             RandomAccess.Write(handle, "D"u8, offset);
-            step?.Invoke("fsync D");
-            RandomAccess.FlushToDisk(handle);
-            return true;
+            return handle;
         }
-        catch (IOException) { return false; }
+        catch (IOException)
+        {
+            handle.Dispose();
+            return null;
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
     }
 }

@@ -1,13 +1,16 @@
 using FastQmail.Core;
 using FastQmail.Core.Native;
+using Microsoft.Win32.SafeHandles;
 
 namespace FastQmail.Queue.Send;
 
 /// <summary>
 /// Scheduling for one channel (local or remote) (qmail-reference.md 4.5): a priority queue of (message, due time),
 /// at most <see cref="Limit"/> passes open at once, one delivery per recipient in a free slot below
-/// <see cref="Limit"/>. Replies mark records done (fsynced) or collect bounce paragraphs; a finished pass removes
-/// the channel file or re-queues it at the retry time. With no spawner (remote delivery not built yet) every
+/// <see cref="Limit"/>. Replies mark records done or collect bounce paragraphs; a finished pass removes the channel
+/// file or re-queues it at the retry time. The marks written by the replies of one loop turn are fsynced together
+/// at the start of the next <see cref="Pump"/>, before any channel file goes away (ARCHITECTURE.md rule 4), and
+/// the passes that finish in one pump share one fsync per directory. With no spawner (remote delivery not built yet) every
 /// recipient is deferred and kept.
 /// </summary>
 public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, AddressRewriter rewriter,
@@ -20,6 +23,7 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
     private readonly HashSet<long> _known = new();
     private readonly List<DeliveryPass> _active = new();
     private readonly InFlightDelivery?[] _slots = new InFlightDelivery?[256];
+    private readonly List<(SafeFileHandle File, string Path, Action<string>? Step)> _unsyncedMarks = new();
     private int _next;
 
     public bool IsLocal => local;
@@ -69,10 +73,31 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
             StartPass(id, now);
         }
         if (!stopping && Alive) StartDeliveries(now);
+        SyncMarks();
+        var finished = new List<DeliveryPass>();
         for (int i = _active.Count - 1; i >= 0; i--)
         {
             DeliveryPass p = _active[i];
-            if (p.InFlight == 0 && (p.Pending.Count == 0 || stopping || !Alive)) { _active.RemoveAt(i); FinishPass(p, now); }
+            if (p.InFlight == 0 && (p.Pending.Count == 0 || stopping || !Alive)) { _active.RemoveAt(i); finished.Add(p); }
+        }
+        if (finished.Count > 0) FinishPasses(finished, now);
+    }
+
+    /// <summary>fsync of the marks written since the last pump, all at once.</summary>
+    private void SyncMarks()
+    {
+        if (_unsyncedMarks.Count == 0) return;
+        try
+        {
+            foreach (var m in _unsyncedMarks) m.Step?.Invoke("fsync D");
+            bool[] ok = FsyncBatch.Files(_unsyncedMarks.Select(m => (int)m.File.DangerousGetHandle()).ToList());
+            for (int i = 0; i < ok.Length; i++)
+                if (!ok[i]) log.Warning($"trouble marking {Path.GetRelativePath(paths.Root, _unsyncedMarks[i].Path)}; message will be delivered twice!");
+        }
+        finally
+        {
+            foreach (var m in _unsyncedMarks) m.File.Dispose();
+            _unsyncedMarks.Clear();
         }
     }
 
@@ -159,31 +184,45 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
         }
     }
 
-    private void FinishPass(DeliveryPass p, long now)
+    /// <summary>Re-queues the passes with recipients left; removes the channel files of the others, fsyncs their
+    /// directories once, and only then lets the messages complete.</summary>
+    private void FinishPasses(List<DeliveryPass> finished, long now)
     {
-        if (p.Left || p.Pending.Count > 0) { _due.Enqueue(p.Id, p.RetryAt); return; }
-        try
+        var removed = new List<DeliveryPass>(finished.Count);
+        foreach (DeliveryPass p in finished)
         {
-            Step?.Invoke($"unlink {Channel} file");
-            File.Delete(p.ChannelPath);
-            Step?.Invoke($"fsync {Channel} directory");
-            Posix.FsyncDirectory(Path.GetDirectoryName(p.ChannelPath)!);
+            if (p.Left || p.Pending.Count > 0) { _due.Enqueue(p.Id, p.RetryAt); continue; }
+            try
+            {
+                Step?.Invoke($"unlink {Channel} file");
+                File.Delete(p.ChannelPath);
+                removed.Add(p);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Unfinished(p, now); }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        if (removed.Count == 0) return;
+        Step?.Invoke($"fsync {Channel} directory");
+        List<string> dirs = removed.Select(p => Path.GetDirectoryName(p.ChannelPath)!).Distinct().ToList();
+        bool[] ok = FsyncBatch.Directories(dirs);
+        foreach (DeliveryPass p in removed)
         {
-            log.Warning($"unable to unlink {Path.GetRelativePath(paths.Root, p.ChannelPath)}");
-            _due.Enqueue(p.Id, now + Limits.SysFailRetrySeconds);
-            return;
+            if (!ok[dirs.IndexOf(Path.GetDirectoryName(p.ChannelPath)!)]) { Unfinished(p, now); continue; }
+            _known.Remove(p.Id);
+            channelGone(p.Id);
         }
-        _known.Remove(p.Id);
-        channelGone(p.Id);
+    }
+
+    private void Unfinished(DeliveryPass p, long now)
+    {
+        log.Warning($"unable to unlink {Path.GetRelativePath(paths.Root, p.ChannelPath)}");
+        _due.Enqueue(p.Id, now + Limits.SysFailRetrySeconds);
     }
 
     private void Mark(InFlightDelivery d)
     {
         Action<string>? step = Step is { } hook ? s => hook($"mark {Channel} {d.Record.Recipient}: {s}") : null;
-        if (!ChannelFile.MarkDone(d.Pass.ChannelPath, d.Record.Offset, step))
-            log.Warning($"trouble marking {Path.GetRelativePath(paths.Root, d.Pass.ChannelPath)}; message will be delivered twice!");
+        if (ChannelFile.WriteDone(d.Pass.ChannelPath, d.Record.Offset, step) is { } file) _unsyncedMarks.Add((file, d.Pass.ChannelPath, step));
+        else log.Warning($"trouble marking {Path.GetRelativePath(paths.Root, d.Pass.ChannelPath)}; message will be delivered twice!");
     }
 
     private bool AddBounce(InFlightDelivery d, string report)

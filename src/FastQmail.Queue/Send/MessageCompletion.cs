@@ -19,25 +19,64 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
     /// <summary>The crash-test hook (see <see cref="QmailSend"/>): called before each durable step.</summary>
     public Action<string>? Step { get; set; }
 
+    private readonly List<long> _gone = [];
+
     public long NextWake => _retry.TryPeek(out _, out long due) ? due : long.MaxValue;
 
-    /// <summary>Called when a channel file went away: finishes the message if nothing else holds it.</summary>
+    /// <summary>Called when a channel file went away: finishes the message now if nothing else holds it.</summary>
     public void ChannelGone(long id, long now)
     {
-        if (File.Exists(paths.Local(id)) || File.Exists(paths.Remote(id)) || File.Exists(paths.Todo(id))) return;
-        Done(id, now);
+        ChannelGoneLater(id);
+        FinishGone(now);
     }
+
+    /// <summary>Like <see cref="ChannelGone"/>, but the message waits for the next <see cref="FinishGone"/>, so the
+    /// messages that finished in one turn of qmail-send's loop share one directory fsync and one qmail-clean round trip.</summary>
+    public void ChannelGoneLater(long id) => _gone.Add(id);
 
     public void RunDue(long now)
     {
         while (_retry.TryPeek(out long id, out long due) && due <= now)
         {
             _retry.Dequeue();
-            ChannelGone(id, now);
+            _gone.Add(id);
         }
+        FinishGone(now);
     }
 
-    public void Done(long id, long now)
+    /// <summary>messdone for every message set aside by <see cref="ChannelGoneLater"/> that nothing else holds:
+    /// bounce, <c>end msg</c>, unlink info; then one fsync per info directory; then qmail-clean removes the mess
+    /// files of all of them in one exchange. Info goes durably before mess, as for a single message.</summary>
+    public void FinishGone(long now)
+    {
+        if (_gone.Count == 0) return;
+        var unlinked = new List<long>(_gone.Count);
+        foreach (long id in _gone.Distinct())
+            if (!File.Exists(paths.Local(id)) && !File.Exists(paths.Remote(id)) && !File.Exists(paths.Todo(id)) && UnlinkInfo(id, now))
+                unlinked.Add(id);
+        _gone.Clear();
+        if (unlinked.Count == 0) return;
+
+        Step?.Invoke("fsync info directory");
+        List<string> dirs = unlinked.Select(id => Path.GetDirectoryName(paths.Info(id))!).Distinct().ToList();
+        bool[] synced = FsyncBatch.Directories(dirs);
+        var durable = new List<long>(unlinked.Count);
+        foreach (long id in unlinked)
+        {
+            if (synced[dirs.IndexOf(Path.GetDirectoryName(paths.Info(id))!)]) { durable.Add(id); continue; }
+            log.Warning($"unable to unlink info/{id % Limits.QueueSplit}/{id}");
+            _retry.Enqueue(id, now + Limits.SysFailRetrySeconds);
+        }
+
+        Step?.Invoke("clean foop");
+        var cleaned = new bool[durable.Count];
+        clean.CleanAll("foop", durable.ToArray(), cleaned);
+        for (int i = 0; i < durable.Count; i++)
+            if (!cleaned[i]) log.Warning($"qmail-clean unable to clean up foop/{durable[i]}");
+    }
+
+    /// <summary>One message's part of messdone up to the unlink of info; false when it must be retried later.</summary>
+    private bool UnlinkInfo(long id, long now)
     {
         string bouncePath = paths.Bounce(id);
         if (!InfoFile.TryRead(paths.Info(id), out string sender, out _)
@@ -45,30 +84,27 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
         {
             log.Warning($"unable to stat info/{id % Limits.QueueSplit}/{id}");
             _retry.Enqueue(id, now + Limits.SysFailRetrySeconds);
-            return;
+            return false;
         }
         if (File.Exists(bouncePath) && !InjectBounce(id, sender, bouncePath, now))
         {
             log.Warning("trouble injecting bounce message, will try later");
             _retry.Enqueue(id, now + Limits.SysFailRetrySeconds);
-            return;
+            return false;
         }
         log.End(id);
         try
         {
             Step?.Invoke("unlink info");
             File.Delete(paths.Info(id));
-            Step?.Invoke("fsync info directory");
-            Posix.FsyncDirectory(Path.GetDirectoryName(paths.Info(id))!);
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             log.Warning($"unable to unlink info/{id % Limits.QueueSplit}/{id}");
             _retry.Enqueue(id, now + Limits.SysFailRetrySeconds);
-            return;
+            return false;
         }
-        Step?.Invoke("clean foop");
-        if (!clean.Clean("foop", id)) log.Warning($"qmail-clean unable to clean up foop/{id}");
     }
 
     private bool InjectBounce(long id, string sender, string bouncePath, long now)

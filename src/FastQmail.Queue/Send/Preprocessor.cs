@@ -10,33 +10,74 @@ namespace FastQmail.Queue.Send;
 public readonly record struct PreprocessResult(bool Committed, bool HasLocal, bool HasRemote);
 
 /// <summary>
-/// Preprocessing of todo/&lt;id&gt; in qmail's exact order (qmail-reference.md 4.3): remove partial info/local/remote
+/// Preprocessing of todo/&lt;id&gt; in qmail's order (qmail-reference.md 4.3): remove partial info/local/remote
 /// from an earlier try, create info (O_EXCL), split the recipients (4.4) into local and remote, fsync every file and
 /// then their directories (Linux needs the directory fsync for the new names to survive a crash), and only then ask
 /// qmail-clean to remove todo: that unlink is the commit into state S5. Any failure leaves todo for the next scan.
+/// A batch does each stage for all its messages before the next stage: every file written, then all fsynced at
+/// once, then each directory fsynced once, then one pipelined qmail-clean exchange. The order per message is
+/// qmail's; the batch only shares the waits (one journal commit and one round trip for many messages).
 /// </summary>
 public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, SendLog log, CleanClient clean)
 {
+    /// <summary>Most todo entries one batch takes (qmail-send's loop takes the next batch after its other work).</summary>
+    public const int BatchLimit = 64;
+
     /// <summary>When set, a todo with a garbage envelope is set aside (queue/corrupt) instead of retried forever.</summary>
     public CorruptFiles? Corrupt { get; set; }
 
     /// <summary>The crash-test hook (see <see cref="QmailSend"/>): called before each durable step.</summary>
     public Action<string>? Step { get; set; }
 
-    public PreprocessResult Process(long id)
+    public PreprocessResult Process(long id) => ProcessBatch([id])[0];
+
+    /// <summary>Preprocesses every id; result i is that of <paramref name="ids"/>[i].</summary>
+    public PreprocessResult[] ProcessBatch(IReadOnlyList<long> ids)
+    {
+        var results = new PreprocessResult[ids.Count];
+        var written = new List<Written>(ids.Count);
+        try
+        {
+            for (int i = 0; i < ids.Count; i++)
+                if (Write(ids[i]) is { } w) { w.Index = i; written.Add(w); }
+            SyncFiles(written);
+            SyncDirectories(written);
+
+            List<Written> durable = written.FindAll(w => !w.Failed);
+            if (durable.Count == 0) return results;
+            Step?.Invoke("clean todo");
+            var cleaned = new bool[durable.Count];
+            clean.CleanAll("todo", durable.Select(w => w.Id).ToArray(), cleaned);
+            for (int k = 0; k < durable.Count; k++)
+            {
+                Written w = durable[k];
+                if (cleaned[k]) results[w.Index] = new PreprocessResult(true, w.HasLocal, w.HasRemote);
+                else log.Warning($"qmail-clean unable to clean up todo/{w.Id}");
+            }
+        }
+        finally
+        {
+            foreach (Written w in written) w.Dispose();
+        }
+        return results;
+    }
+
+    /// <summary>Reads todo/id and writes its info, local and remote files (not yet fsynced); null on any failure,
+    /// which leaves todo for the next try.</summary>
+    private Written? Write(long id)
     {
         byte[] todo;
         try { todo = File.ReadAllBytes(paths.Todo(id)); }
-        catch (IOException) { log.Warning($"unable to open todo/{id}"); return default; }
-        catch (UnauthorizedAccessException) { log.Warning($"unable to open todo/{id}"); return default; }
-        if (!Posix.TryStat(paths.Mess(id), out FileStatus mess)) { log.Warning($"unable to stat {Rel(paths.Mess(id))}"); return default; }
-        if (Corrupt is not null && CorruptFiles.IsBadEnvelope(todo)) { Corrupt.SetAsideMessage(id, todo); return default; }
+        catch (IOException) { log.Warning($"unable to open todo/{id}"); return null; }
+        catch (UnauthorizedAccessException) { log.Warning($"unable to open todo/{id}"); return null; }
+        if (!Posix.TryStat(paths.Mess(id), out FileStatus mess)) { log.Warning($"unable to stat {Rel(paths.Mess(id))}"); return null; }
+        if (Corrupt is not null && CorruptFiles.IsBadEnvelope(todo)) { Corrupt.SetAsideMessage(id, todo); return null; }
 
         Step?.Invoke("unlink leftover info/local/remote");
         foreach (string leftover in new[] { paths.Local(id), paths.Remote(id), paths.Info(id) })
         {
             try { File.Delete(leftover); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { log.Warning($"unable to unlink {Rel(leftover)}"); return default; }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { log.Warning($"unable to unlink {Rel(leftover)}"); return null; }
         }
 
         string uid = "?", qp = "?";
@@ -61,44 +102,78 @@ public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, Sen
                     break;
                 default:
                     log.Warning($"unknown record type in todo/{id}!");
-                    return default;
+                    return null;
             }
         }
-        if (info is null) { log.Warning($"unknown record type in todo/{id}!"); return default; }
+        if (info is null) { log.Warning($"unknown record type in todo/{id}!"); return null; }
 
-        if (!WriteNew("info", paths.Info(id), info)) return default;
+        var w = new Written(id, local.Count > 0, remote.Count > 0);
+        if (!WriteNew(w, "info", paths.Info(id), info)) return w.Dispose();
         log.NewMessage(id);
         log.Info(id, mess.Size, Encoding.UTF8.GetString(info, 1, info.Length - 2), qp, uid);
-        if (local.Count > 0 && !WriteNew("local", paths.Local(id), local.ToArray())) return default;
-        if (remote.Count > 0 && !WriteNew("remote", paths.Remote(id), remote.ToArray())) return default;
-
-        try
-        {
-            Step?.Invoke("fsync info/local/remote directories");
-            Posix.FsyncDirectory(Path.GetDirectoryName(paths.Info(id))!);
-            if (local.Count > 0) Posix.FsyncDirectory(Path.GetDirectoryName(paths.Local(id))!);
-            if (remote.Count > 0) Posix.FsyncDirectory(Path.GetDirectoryName(paths.Remote(id))!);
-        }
-        catch (IOException) { log.Warning($"trouble fsyncing {Rel(paths.Info(id))}"); return default; }
-
-        Step?.Invoke("clean todo");
-        if (!clean.Clean("todo", id)) { log.Warning($"qmail-clean unable to clean up todo/{id}"); return default; }
-        return new PreprocessResult(true, local.Count > 0, remote.Count > 0);
+        if (w.HasLocal && !WriteNew(w, "local", paths.Local(id), local.ToArray())) return w.Dispose();
+        if (w.HasRemote && !WriteNew(w, "remote", paths.Remote(id), remote.ToArray())) return w.Dispose();
+        return w;
     }
 
-    /// <summary>Creates a file O_EXCL, writes it whole and fsyncs it.</summary>
-    private bool WriteNew(string kind, string path, byte[] content)
+    /// <summary>Creates a file O_EXCL and writes it whole; the descriptor stays open for the batch's fsync.</summary>
+    private bool WriteNew(Written w, string kind, string path, byte[] content)
     {
         Step?.Invoke("create " + kind);
         int fd = Posix.Open(path, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_CLOEXEC, 0x180);
         if (fd < 0) { log.Warning($"unable to create {Rel(path)}"); return false; }
-        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        w.Files.Add(new WrittenFile(kind, path, new SafeFileHandle(fd, ownsHandle: true)));
         Step?.Invoke("write " + kind);
         if (!Posix.WriteAll(fd, content)) { log.Warning($"trouble writing to {Rel(path)}"); return false; }
-        Step?.Invoke("fsync " + kind);
-        if (Posix.Fsync(fd) != 0) { log.Warning($"trouble fsyncing {Rel(path)}"); return false; }
         return true;
     }
 
+    /// <summary>fsync of every file of the batch at once; a message with a file that failed is not committed.</summary>
+    private void SyncFiles(List<Written> written)
+    {
+        var files = new List<(Written Owner, WrittenFile File)>();
+        foreach (Written w in written)
+            foreach (WrittenFile f in w.Files) { Step?.Invoke("fsync " + f.Kind); files.Add((w, f)); }
+        bool[] ok = FsyncBatch.Files(files.Select(f => (int)f.File.Handle.DangerousGetHandle()).ToList());
+        for (int i = 0; i < files.Count; i++)
+            if (!ok[i] && !files[i].Owner.Failed) { log.Warning($"trouble fsyncing {Rel(files[i].File.Path)}"); files[i].Owner.Failed = true; }
+    }
+
+    /// <summary>fsync of each directory that got a new name, once for the whole batch.</summary>
+    private void SyncDirectories(List<Written> written)
+    {
+        if (written.TrueForAll(w => w.Failed)) return;
+        Step?.Invoke("fsync info/local/remote directories");
+        List<string> dirs = written.Where(w => !w.Failed).SelectMany(w => w.Files).Select(f => Path.GetDirectoryName(f.Path)!).Distinct().ToList();
+        bool[] ok = FsyncBatch.Directories(dirs);
+        for (int d = 0; d < dirs.Count; d++)
+        {
+            if (ok[d]) continue;
+            foreach (Written w in written)
+                if (!w.Failed && w.Files.Exists(f => Path.GetDirectoryName(f.Path) == dirs[d])) { log.Warning($"trouble fsyncing {Rel(w.Files[0].Path)}"); w.Failed = true; }
+        }
+    }
+
     private string Rel(string path) => Path.GetRelativePath(paths.Root, path);
+
+    private sealed record WrittenFile(string Kind, string Path, SafeFileHandle Handle);
+
+    /// <summary>One message of a batch: the files written for it, open until the batch ends.</summary>
+    private sealed class Written(long id, bool hasLocal, bool hasRemote)
+    {
+        public long Id { get; } = id;
+        public bool HasLocal { get; } = hasLocal;
+        public bool HasRemote { get; } = hasRemote;
+        public int Index { get; set; }
+        public bool Failed { get; set; }
+        public List<WrittenFile> Files { get; } = [];
+
+        /// <summary>Closes the files; returns null so a failed write can end with <c>return w.Dispose()</c>.</summary>
+        public Written? Dispose()
+        {
+            foreach (WrittenFile f in Files) f.Handle.Dispose();
+            Files.Clear();
+            return null;
+        }
+    }
 }

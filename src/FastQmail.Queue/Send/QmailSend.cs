@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using FastQmail.Core;
 using FastQmail.Core.Native;
@@ -8,8 +9,8 @@ namespace FastQmail.Queue.Send;
 
 /// <summary>
 /// qmail-send (qmail-reference.md 4): start-up checks, then one loop that handles events (spawn replies, trigger
-/// pulls, signals), preprocesses one todo entry per turn, starts due passes and deliveries, and sleeps until the
-/// next due time. SIGTERM finishes in-flight deliveries, stamps retry times on the channel files and exits 0.
+/// pulls, signals, batches preprocessed by <see cref="PreprocessWorker"/> on its own thread), starts due passes and
+/// deliveries, and sleeps until the next due time. SIGTERM finishes in-flight deliveries, stamps retry times on the channel files and exits 0.
 /// Two seams for tests, invisible in production: <paramref name="time"/> (the clock and the timer of every sleep,
 /// so a test can run a week of retries in a second) and <paramref name="step"/>, called with a name before each
 /// durable step (preprocessing, marking, bounce, completion): a test throws from it to simulate a crash there.
@@ -20,18 +21,17 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
     private readonly BlockingCollection<SendEvent> _events = new();
     private readonly SendLog _log = new(io.Log);
     private readonly QueuePaths _paths = new(home);
-    private readonly Queue<long> _todo = new();
+    private readonly object _controlsGate = new();
     private ControlFiles _control = null!;
     private SendControls _controls = null!;
     private ChannelScheduler _local = null!, _remote = null!;
     private MessageCompletion _completion = null!;
-    private Preprocessor _preprocessor = null!;
+    private PreprocessWorker _preprocess = null!;
     private CleanClient _clean = null!;
     private MessSweep _sweep = null!;
     private int _localSpawnLimit, _remoteSpawnLimit = 255;
     private long _deliveries;
-    private bool _stopping, _scanWanted = true;
-    private long _nextScan;
+    private bool _stopping;
 
     /// <summary>Lets a caller (a test, a supervisor) deliver a signal without a real one.</summary>
     public void Post(SendEvent e) => _events.Add(e);
@@ -57,6 +57,7 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
 
     private int RunLocked()
     {
+        FsyncBatch.ReserveThreads();
         var localSpawn = new SpawnConnection(io.LocalRequests, io.LocalReplies);
         SpawnConnection? remoteSpawn = io.RemoteRequests is null || io.RemoteReplies is null ? null : new SpawnConnection(io.RemoteRequests, io.RemoteReplies);
         _localSpawnLimit = localSpawn.ReadSpawnLimit();
@@ -66,13 +67,15 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
         var rewriter = new AddressRewriter(_controls);
         _clean = new CleanClient(io.CleanRequests, io.CleanReplies);
         _completion = new MessageCompletion(_paths, _log, new BounceMessage(_controls), bounceQueue, _clean);
-        _preprocessor = new Preprocessor(_paths, rewriter, _log, _clean) { Step = step };
+        var preprocessor = new Preprocessor(_paths, rewriter, _log, _clean) { Step = step };
+        _preprocess = new PreprocessWorker(preprocessor, _paths, _log, batch => Post(new(SendEventKind.Preprocessed, Payload: batch)),
+            crash => Post(new(SendEventKind.Crashed, Payload: crash)), _controlsGate);
         _completion.Step = step;
         var corrupt = new CorruptFiles(_paths, _log, _clean);
-        _completion.Corrupt = _preprocessor.Corrupt = corrupt;
+        _completion.Corrupt = preprocessor.Corrupt = corrupt;
         _sweep = new MessSweep(_paths, _clean);
-        _local = new ChannelScheduler(true, _paths, _log, rewriter, localSpawn, () => ++_deliveries, LogStatus, id => _completion.ChannelGone(id, Now()));
-        _remote = new ChannelScheduler(false, _paths, _log, rewriter, remoteSpawn, () => ++_deliveries, LogStatus, id => _completion.ChannelGone(id, Now()));
+        _local = new ChannelScheduler(true, _paths, _log, rewriter, localSpawn, () => ++_deliveries, LogStatus, id => _completion.ChannelGoneLater(id));
+        _remote = new ChannelScheduler(false, _paths, _log, rewriter, remoteSpawn, () => ++_deliveries, LogStatus, id => _completion.ChannelGoneLater(id));
         _local.Corrupt = _remote.Corrupt = corrupt;
         _local.Step = _remote.Step = step;
         ApplyLimits();
@@ -93,39 +96,36 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
         }
         using TriggerListener? trigger = TriggerListener.Start(_paths.Trigger, () => Post(new(SendEventKind.Trigger)));
         LogStatus();
+        _preprocess.Start();
         try { Loop(); }
-        finally { foreach (var s in signals) s.Dispose(); }
+        finally
+        {
+            // Never return while the preprocessing thread may still write (a crash of the main loop included).
+            _preprocess.Dispose();
+            foreach (var s in signals) s.Dispose();
+        }
         return 0;
     }
 
     private void Loop()
     {
-        _nextScan = Now();
         while (true)
         {
             while (_events.TryTake(out SendEvent e)) Handle(e);
             long now = Now();
             if (!_stopping)
             {
-                if (_todo.Count == 0 && (_scanWanted || now >= _nextScan))
-                {
-                    try { foreach (long id in QueueScan.Todo(_paths)) _todo.Enqueue(id); }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException) { _log.Alert("unable to opendir todo, sleeping..."); }
-                    _scanWanted = false;
-                    _nextScan = now + Limits.TodoScanSeconds;
-                }
-                if (_todo.Count > 0) Preprocess(_todo.Dequeue(), now);
                 _completion.RunDue(now);
                 _sweep.Step(now);
                 if (_clean.Lost) Lost("qmail-clean");
             }
             _local.Pump(now, _stopping);
             _remote.Pump(now, _stopping);
+            _completion.FinishGone(now);
             if (_stopping && CanExit()) { Exit(); return; }
-            if (_todo.Count > 0 && !_stopping) continue;
 
             long wake = Math.Min(Math.Min(_local.NextWake(_stopping), _remote.NextWake(_stopping)),
-                _stopping ? long.MaxValue : Math.Min(Math.Min(_completion.NextWake, _nextScan), _sweep.NextWake));
+                _stopping ? long.MaxValue : Math.Min(_completion.NextWake, _sweep.NextWake));
             long seconds = Math.Clamp(wake - Now(), 0, 86400);
             if (seconds == 0 && wake <= Now()) continue;
             Handle(WaitForEvent(seconds));
@@ -142,28 +142,34 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
 
     private long Now() => _time.GetUtcNow().ToUnixTimeSeconds();
 
-    private void Preprocess(long id, long now)
+    /// <summary>Hands the messages of a preprocessed batch to their channels (the worker retries the failed ones).</summary>
+    private void Preprocessed(PreprocessedBatch batch)
     {
-        PreprocessResult r = _preprocessor.Process(id);
         if (_clean.Lost) Lost("qmail-clean");
-        // A failed preprocessing (a full disk, say) is tried again after 123 s, not only at the next 25-minute scan.
-        if (!r.Committed) { _nextScan = Math.Min(_nextScan, now + Limits.SysFailRetrySeconds); return; }
-        if (r.HasLocal) _local.Enqueue(id, now);
-        if (r.HasRemote) _remote.Enqueue(id, now);
-        if (!r.HasLocal && !r.HasRemote) _completion.ChannelGone(id, now);
+        long now = Now();
+        for (int i = 0; i < batch.Ids.Length; i++)
+        {
+            PreprocessResult r = batch.Results[i];
+            if (!r.Committed) continue;
+            if (r.HasLocal) _local.Enqueue(batch.Ids[i], now);
+            if (r.HasRemote) _remote.Enqueue(batch.Ids[i], now);
+            if (!r.HasLocal && !r.HasRemote) _completion.ChannelGoneLater(batch.Ids[i]);
+        }
     }
 
     private void Handle(SendEvent e)
     {
         switch (e.Kind)
         {
-            case SendEventKind.Trigger: _scanWanted = true; break;
+            case SendEventKind.Trigger: _preprocess.Pull(); break;
+            case SendEventKind.Preprocessed: Preprocessed((PreprocessedBatch)e.Payload!); break;
+            case SendEventKind.Crashed: ((ExceptionDispatchInfo)e.Payload!).Throw(); break;
             case SendEventKind.Reply: (e.Local ? _local : _remote).OnReply(e.Slot, e.Report, Now()); break;
             case SendEventKind.SpawnLost:
                 (e.Local ? _local : _remote).Alive = false;
                 Lost("spawn");
                 break;
-            case SendEventKind.Signal when e.Signal == Posix.SIGTERM: _stopping = true; break;
+            case SendEventKind.Signal when e.Signal == Posix.SIGTERM: Stop(); break;
             case SendEventKind.Signal when e.Signal == Posix.SIGALRM:
                 _local.RetryAllNow(Now());
                 _remote.RetryAllNow(Now());
@@ -174,7 +180,7 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
 
     private void Reload()
     {
-        try { _controls.Reload(_control); }
+        try { lock (_controlsGate) _controls.Reload(_control); }
         catch (IOException)
         {
             _log.Alert("unable to reread control/locals");
@@ -194,7 +200,15 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
     {
         if (_stopping && what == "qmail-clean") return;
         _log.Alert($"oh no! lost {what} connection! dying...");
+        Stop();
+    }
+
+    /// <summary>No new work from here on: the preprocessing thread ends after its batch (what it committed is picked up
+    /// from info/local/remote at the next start); in-flight deliveries are waited for.</summary>
+    private void Stop()
+    {
         _stopping = true;
+        _preprocess.Stop(TimeSpan.Zero);
     }
 
     private bool CanExit() => (_local.InFlight == 0 || !_local.Alive) && (_remote.InFlight == 0 || !_remote.Alive);
