@@ -6,8 +6,8 @@ namespace FastQmail.Delivery.Local;
 
 /// <summary>
 /// Delivery into a maildir (qmail-reference.md 5.9, ARCHITECTURE.md rule 3): a unique name in tmp/ created
-/// O_EXCL, RPLINE + DTLINE + message written and fsynced, linked into new/, tmp/ name unlinked, then new/ and
-/// tmp/ fsynced so the link survives a crash. Only then is the delivery a success. Every failure is temporary.
+/// O_EXCL, RPLINE + DTLINE + message written and fsynced, linked into new/, tmp/ name unlinked, then new/
+/// fsynced so the link survives a crash. Only then is the delivery a success. Every failure is temporary.
 /// The optional step hook is called with each step's name just before it runs: a test throws from it to simulate
 /// a crash there (nothing after it runs, not even the clean-up of tmp/, as after kill -9). Production passes none.
 /// </summary>
@@ -62,8 +62,8 @@ public static class MaildirDelivery
             File.Delete(tmpPath);
             step?.Invoke("maildir: fsync new");
             Posix.FsyncDirectory(newDir);
-            step?.Invoke("maildir: fsync tmp");
-            Posix.FsyncDirectory(tmpDir);
+            // tmp/ is not fsynced: if the unlink of the tmp/ name is lost in a crash, that name is a second link to the
+            // delivered file, which readers remove after 36 hours as any tmp/ leftover; the delivery itself is safe.
             return name;
         }
         // A half-written file never reaches new/; a linked one is already delivered. Only the failures reported
