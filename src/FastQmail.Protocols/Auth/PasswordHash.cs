@@ -29,7 +29,7 @@ public static class PasswordHash
     }
 
     /// <summary>Splits a stored value. False when it is not <c>pbkdf2-sha256$N$SALT$HASH</c> with 1 &lt;= N &lt;=
-    /// <see cref="MaxIterations"/>, a salt of 8..64 bytes and a hash of 16..64 bytes.</summary>
+    /// <see cref="MaxIterations"/>, a salt of 4..64 bytes and a hash of 16..64 bytes.</summary>
     public static bool TryParse(ReadOnlySpan<byte> stored, out int iterations, Span<byte> salt, out int saltLength,
         Span<byte> hash, out int hashLength)
     {
@@ -42,7 +42,7 @@ public static class PasswordHash
         rest = rest[(d1 + 1)..];
         int d2 = rest.IndexOf((byte)'$');
         if (d2 <= 0) return false;
-        if (!TryDecode(rest[..d2], salt, out saltLength) || saltLength < 8) return false;
+        if (!TryDecode(rest[..d2], salt, out saltLength) || saltLength < 4) return false;
         if (!TryDecode(rest[(d2 + 1)..], hash, out hashLength) || hashLength < 16) return false;
         return true;
     }
