@@ -33,8 +33,10 @@ public sealed class TcpRulesFile(string path, bool required)
             catch (UnauthorizedAccessException) { return null; }
             Volatile.Write(ref _current, snapshot);
         }
+        int scope = remoteIp.IndexOf('%');   // a link-local zone (fe80::1%eth0) is not part of the key
+        ReadOnlySpan<char> address = scope < 0 ? remoteIp : remoteIp.AsSpan(0, scope);
         Span<byte> ip = stackalloc byte[64];
-        if (!System.Text.Encoding.ASCII.TryGetBytes(remoteIp, ip, out int ipLength)) return null;
+        if (!System.Text.Encoding.ASCII.TryGetBytes(address, ip, out int ipLength)) return null;
         switch (TcpRulesLookup.TryFind(snapshot.Db, ip[..ipLength], out ReadOnlySpan<byte> data))
         {
             case CdbResult.Corrupt: return null;

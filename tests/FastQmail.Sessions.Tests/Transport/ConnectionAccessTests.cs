@@ -99,6 +99,9 @@ public class ConnectionAccessTests
         ConnectionInfo other = access.Admit("192.0.2.1", null, relayClient: "")!;
         Assert.Equal("", other.RelayClient);   // the listener's RELAYCLIENT stays when the rule sets none
         Assert.True(new ConnectionAccess(null, submission: true).Admit("192.0.2.1", null, null)!.Submission);
+        WriteRules(path, "fe80::1:deny\n::ffff:allow\n:allow\n");
+        Assert.Null(access.Admit("fe80::1%2", null, null));                // the zone is not part of the key
+        Assert.NotNull(access.Admit("fe80::2%2", null, null));
     }
 
     [Fact]
