@@ -16,7 +16,7 @@ public static class AdminCommand
         "       fastqmail newmrh --home DIR            (compile control/morercpthosts into morercpthosts.cdb)\n" +
         "       fastqmail start --home DIR [--smtp ADDR:PORT]...\n" +
         "       fastqmail tcprules rules.cdb rules.tmp < rules.txt   (ucspi-tcp's tcprules)\n" +
-        "       fastqmail passwd --home DIR [--delete] NAME     (users/smtppasswd.cdb; password on stdin)\n" +
+        "       fastqmail passwd --home DIR [--iterations N] [--delete] NAME  (users/smtppasswd.cdb; password on stdin)\n" +
         Queue.QueueVerb.Usage;
 
     public static int Run(string[] args, TextWriter output) => Run(args, output, null, null);

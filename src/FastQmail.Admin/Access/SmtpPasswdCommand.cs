@@ -6,7 +6,7 @@ using FastQmail.Protocols.Cdb;
 namespace FastQmail.Admin.Access;
 
 /// <summary>
-/// <c>fastqmail passwd [--home DIR] [--delete] NAME</c>: sets (or removes) NAME's password in users/smtppasswd.cdb,
+/// <c>fastqmail passwd [--home DIR] [--iterations N] [--delete] NAME</c>: sets (or removes) NAME's password in users/smtppasswd.cdb,
 /// the built-in password file qmail-smtpd checks AUTH against. The password is the first line of stdin, or is
 /// prompted for (twice, without echo) on a terminal. The cdb is rewritten whole: NAME.tmp, fsync, rename, fsync of
 /// users/, as qmail-newu does; mode 0640, and when run by root it is given to the home's owner (who runs
@@ -22,13 +22,19 @@ public static class SmtpPasswdCommand
     {
         bool delete = false;
         string? name = null;
-        foreach (string a in args)
+        int iterations = PasswordHash.DefaultIterations, names = 0;
+        for (int i = 0; i < args.Length; i++)
         {
-            if (a == "--delete") delete = true;
-            else if (name is null && !a.StartsWith("--", StringComparison.Ordinal)) name = a;
-            else name = null;
+            if (args[i] == "--delete") delete = true;
+            else if (args[i] == "--iterations" && i + 1 < args.Length) { if (!int.TryParse(args[++i], out iterations)) iterations = 0; }
+            else if (!args[i].StartsWith("--", StringComparison.Ordinal)) { name = args[i]; names++; }
+            else names = 99;
         }
-        if (name is null || args.Length > (delete ? 2 : 1)) { output.WriteLine("usage: fastqmail passwd --home DIR [--delete] NAME"); return 100; }
+        if (name is null || names != 1 || iterations is < 1000 or > PasswordHash.MaxIterations)
+        {
+            output.WriteLine("usage: fastqmail passwd --home DIR [--iterations N] [--delete] NAME");
+            return 100;
+        }
         byte[] user = Encoding.UTF8.GetBytes(name);
         if (!IsValidName(user)) { output.WriteLine($"{Prefix}bad name {name}"); return 100; }
 
@@ -49,7 +55,7 @@ public static class SmtpPasswdCommand
         {
             byte[]? password = interactive ? Prompt(output) : ReadLine(input);
             if (password is null || password.Length == 0) { output.WriteLine($"{Prefix}empty password; not changed"); return 100; }
-            byte[] hash = PasswordHash.Create(password);
+            byte[] hash = PasswordHash.Create(password, iterations);
             Array.Clear(password);
             if (at >= 0) records[at] = (user, hash); else records.Add((user, hash));
         }

@@ -90,6 +90,10 @@ public sealed class AccessCommandsTests : IDisposable
         Assert.Equal(100, Passwd("\n", "carol").ExitCode);              // empty password
         Assert.Equal(100, Passwd("x\n", "bad name").ExitCode);
         Assert.Equal(100, Passwd("x\n").ExitCode);                      // no name
+        Assert.Equal(100, Passwd("x\n", "a", "b").ExitCode);            // two names
+        Assert.Equal(100, Passwd("x\n", "--iterations", "10", "carol").ExitCode);
+        Assert.Equal(0, Passwd("cheap\n", "--iterations", "2000", "erin").ExitCode);
+        Assert.StartsWith("pbkdf2-sha256$2000$", Stored("erin"));
         Assert.Null(Stored("carol"));
 
         File.WriteAllBytes(_dir["users/smtppasswd.cdb"], new byte[2100]);
