@@ -17,9 +17,9 @@ out=fuzz/bin-instr
 if [ "${FUZZ_REUSE_BUILD:-0}" != 1 ] || [ ! -e "$out/.instrumented" ]; then
   rm -rf "$out"
   dotnet build fuzz/FastQmail.Fuzz -c Release -o "$out" -nologo -v q
-  # Instrument the parsers and the sessions that drive them, in place (never run this copy outside afl).
-  sharpfuzz "$out/FastQmail.Protocols.dll"
-  sharpfuzz "$out/FastQmail.Sessions.dll"
+  # Instrument the parsers, the sessions that drive them, and the assemblies holding the control-file and
+  # spawn/qmail-clean pipe readers, in place (never run this copy outside afl).
+  for dll in Core Protocols Sessions Delivery Queue; do sharpfuzz "$out/FastQmail.$dll.dll"; done
   touch "$out/.instrumented"
 fi
 

@@ -16,19 +16,15 @@ namespace FastQmail.Benchmarks;
 /// one whole MAIL/RCPT/DATA(4 KiB)/250 transaction into an in-memory queue that allocates nothing itself.
 /// </summary>
 [MemoryDiagnoser]
-public class SmtpSessionBench
+public class SmtpSessionBench : SmtpRoundTripBench
 {
-    private const int RoundTrips = 256;
     private const int Transactions = 16;
 
     private static readonly PipeOptions Inline = new(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline,
         pauseWriterThreshold: 0, useSynchronizationContext: false);
 
-    private readonly byte[] _noop = "NOOP\r\n"u8.ToArray();
-    private readonly byte[] _mailRcptRset = "MAIL FROM:<alice@example.org>\r\nRCPT TO:<bob@example.com>\r\nRSET\r\n"u8.ToArray();
     private readonly byte[] _mailRcptData = "MAIL FROM:<alice@example.org>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\n"u8.ToArray();
     private byte[] _body = [];
-    private string _home = "";
     private Pipe _toServer = null!, _toClient = null!;
     private NullQueue _queue = null!;
     private Task<int> _session = null!;
@@ -36,9 +32,7 @@ public class SmtpSessionBench
     [GlobalSetup]
     public void Setup()
     {
-        _home = Path.Combine(Path.GetTempPath(), "fq-smtp-bench-" + Environment.ProcessId);
-        Directory.CreateDirectory(Path.Combine(_home, "control"));
-        File.WriteAllText(Path.Combine(_home, "control", "me"), "mx.example.org\n");
+        MakeHome("smtp");
         var body = new StringBuilder("Subject: bench\r\n\r\n");
         while (body.Length < 4096) body.Append(body.Length % 700 < 70 ? "..dot-stuffed line\r\n" : "a line of an ordinary message body.\r\n");
         body.Append(".\r\n");
@@ -47,7 +41,7 @@ public class SmtpSessionBench
         _queue = new NullQueue();
         _toServer = new Pipe(Inline);
         _toClient = new Pipe(Inline);
-        var server = new SmtpServer(new ControlFiles(_home), _queue, null);
+        var server = new SmtpServer(new ControlFiles(Home), _queue, null);
         _session = server.HandleAsync(new Duplex(_toServer.Reader, _toClient.Writer),
             new ConnectionInfo { RemoteIp = "192.0.2.1", LocalIp = "192.0.2.25" }, CancellationToken.None);
 
@@ -55,9 +49,9 @@ public class SmtpSessionBench
         Expect("220 mx.example.org ESMTP\r\n");
         Send("HELO client.example.net\r\n"u8.ToArray());
         Expect("250 mx.example.org\r\n");
-        Send(_noop);
+        Send(Noop);
         Expect("250 ok\r\n");
-        Send(_mailRcptRset);
+        Send(MailRcptRset);
         Expect("250 ok\r\n250 ok\r\n250 flushed\r\n");
         Send(_mailRcptData);
         Expect("250 ok\r\n250 ok\r\n354 go ahead\r\n");
@@ -73,21 +67,7 @@ public class SmtpSessionBench
         Send("QUIT\r\n"u8.ToArray());
         Expect("221 mx.example.org\r\n");
         if (!_session.Wait(TimeSpan.FromSeconds(10)) || _session.Result != 0) throw new InvalidOperationException("no clean QUIT");
-        Directory.Delete(_home, recursive: true);
-    }
-
-    [Benchmark(OperationsPerInvoke = RoundTrips)]
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] // its own box would add bytes/N per op
-    public async ValueTask Noop_RoundTrip()
-    {
-        for (int i = 0; i < RoundTrips; i++) await ExchangeAsync(_noop, 1);
-    }
-
-    [Benchmark(OperationsPerInvoke = RoundTrips)]
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] // its own box would add bytes/N per op
-    public async ValueTask MailRcptRset_Pipelined()
-    {
-        for (int i = 0; i < RoundTrips; i++) await ExchangeAsync(_mailRcptRset, 3);
+        DeleteHome();
     }
 
     [Benchmark(OperationsPerInvoke = Transactions)]
@@ -103,7 +83,7 @@ public class SmtpSessionBench
 
     /// <summary>Writes the commands, then reads until <paramref name="replies"/> reply lines have arrived.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask ExchangeAsync(byte[] commands, int replies)
+    protected override async ValueTask ExchangeAsync(byte[] commands, int replies)
     {
         await _toServer.Writer.WriteAsync(commands);
         int lines = 0;

@@ -19,13 +19,9 @@ namespace FastQmail.Benchmarks;
 /// and thread-pool machinery. Timings include two loopback syscall pairs and thread hops per op.
 /// </summary>
 [MemoryDiagnoser]
-public class SmtpSocketBench
+public class SmtpSocketBench : SmtpRoundTripBench
 {
-    private const int RoundTrips = 256;
-    private readonly byte[] _noop = "NOOP\r\n"u8.ToArray();
-    private readonly byte[] _mailRcptRset = "MAIL FROM:<alice@example.org>\r\nRCPT TO:<bob@example.com>\r\nRSET\r\n"u8.ToArray();
     private readonly byte[] _reply = new byte[4096];
-    private string _home = "";
     private SocketListener? _listener;
     private Socket? _accepted;
     private Task<int>? _session;
@@ -37,10 +33,8 @@ public class SmtpSocketBench
     [GlobalSetup]
     public void Setup()
     {
-        _home = Path.Combine(Path.GetTempPath(), "fq-socket-bench-" + Environment.ProcessId);
-        Directory.CreateDirectory(Path.Combine(_home, "control"));
-        File.WriteAllText(Path.Combine(_home, "control", "me"), "mx.example.org\n");
-        var server = new SmtpServer(new ControlFiles(_home), new NullQueue(), null);
+        MakeHome("socket");
+        var server = new SmtpServer(new ControlFiles(Home), new NullQueue(), null);
         _client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         if (Transport == "stdio")
         {
@@ -64,7 +58,7 @@ public class SmtpSocketBench
         Expect("220 mx.example.org ESMTP\r\n");
         _client.Send("HELO client.example.net\r\n"u8);
         Expect("250 mx.example.org\r\n");
-        _client.Send(_mailRcptRset);
+        _client.Send(MailRcptRset);
         Expect("250 ok\r\n250 ok\r\n250 flushed\r\n");
     }
 
@@ -78,27 +72,13 @@ public class SmtpSocketBench
         _client.Dispose();
         _accepted?.Dispose();
         _listener?.StopAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
-        Directory.Delete(_home, recursive: true);
-    }
-
-    [Benchmark(OperationsPerInvoke = RoundTrips)]
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] // its own box would add bytes/N per op
-    public async ValueTask Noop_RoundTrip()
-    {
-        for (int i = 0; i < RoundTrips; i++) await ExchangeAsync(_noop, 1);
-    }
-
-    [Benchmark(OperationsPerInvoke = RoundTrips)]
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] // its own box would add bytes/N per op
-    public async ValueTask MailRcptRset_Pipelined()
-    {
-        for (int i = 0; i < RoundTrips; i++) await ExchangeAsync(_mailRcptRset, 3);
+        DeleteHome();
     }
 
     /// <summary>Writes the commands, then reads until <paramref name="replies"/> reply lines have arrived. Pooled:
     /// a real socket read is pending, and the client's own state-machine box must not be counted as the server's.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask ExchangeAsync(byte[] commands, int replies)
+    protected override async ValueTask ExchangeAsync(byte[] commands, int replies)
     {
         await _client.SendAsync(commands.AsMemory(), SocketFlags.None);
         int lines = 0;

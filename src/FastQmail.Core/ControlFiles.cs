@@ -24,24 +24,30 @@ public sealed class ControlFiles(string home)
     }
 
     /// <summary>First line, trailing whitespace stripped; null when the file is missing.</summary>
-    public string? ReadLine(string name)
-    {
-        byte[]? bytes = ReadBytes(name);
-        if (bytes is null) return null;
-        ReadOnlySpan<byte> s = bytes;
-        int lf = s.IndexOf((byte)'\n');
-        if (lf >= 0) s = s[..lf];
-        return Encoding.UTF8.GetString(TrimEnd(s));
-    }
+    public string? ReadLine(string name) => ReadBytes(name) is { } bytes ? FirstLine(bytes) : null;
 
     /// <summary>First line's leading decimal digits, or <paramref name="fallback"/> when missing or not numeric.</summary>
-    public long ReadInt(string name, long fallback)
+    public long ReadInt(string name, long fallback) => ReadBytes(name) is { } bytes ? LeadingNumber(bytes, fallback) : fallback;
+
+    /// <summary>Entries of a list file (blank and <c>#</c> lines skipped); null when the file is missing.</summary>
+    public List<string>? ReadList(string name) => ReadBytes(name) is { } bytes ? ListEntries(bytes) : null;
+
+    // The rules over a file's bytes, without I/O (so the fuzz target and the tests can drive them directly).
+
+    /// <summary>control.c's control_rldef: the first line, trailing spaces, tabs and CRs stripped.</summary>
+    public static string FirstLine(ReadOnlySpan<byte> file)
     {
-        string? line = ReadLine(name);
-        if (line is null) return fallback;
+        int lf = file.IndexOf((byte)'\n');
+        return Encoding.UTF8.GetString(TrimEnd(lf >= 0 ? file[..lf] : file));
+    }
+
+    /// <summary>control.c's control_readint: the first line's leading decimal digits (stopping before overflow), or
+    /// <paramref name="fallback"/> when it starts with none.</summary>
+    public static long LeadingNumber(ReadOnlySpan<byte> file, long fallback)
+    {
         long value = 0;
         int digits = 0;
-        foreach (char c in line)
+        foreach (byte c in file)
         {
             if (c < '0' || c > '9') break;
             if (value > (long.MaxValue - 9) / 10) break;
@@ -51,13 +57,11 @@ public sealed class ControlFiles(string home)
         return digits == 0 ? fallback : value;
     }
 
-    /// <summary>Entries of a list file (blank and <c>#</c> lines skipped); null when the file is missing.</summary>
-    public List<string>? ReadList(string name)
+    /// <summary>control.c's control_readfile: every line, trailing blanks stripped, blank and <c>#</c> lines skipped.</summary>
+    public static List<string> ListEntries(ReadOnlySpan<byte> file)
     {
-        byte[]? bytes = ReadBytes(name);
-        if (bytes is null) return null;
         var list = new List<string>();
-        ReadOnlySpan<byte> rest = bytes;
+        ReadOnlySpan<byte> rest = file;
         while (!rest.IsEmpty)
         {
             int lf = rest.IndexOf((byte)'\n');

@@ -69,8 +69,11 @@ public static class RemoteReportFolder
         }
         int orr = s[0] switch { (byte)'s' => 0, (byte)'h' => -1, _ => result };
         var text = new StringBuilder(orr switch { 1 => "K", 0 => "Z", _ => "D" });
-        int firstEnd = s.IndexOf((byte)0);
+        // qmail's text loop starts at index 1: the first report is s+1 up to the first NUL after it (so output that
+        // starts with a NUL folds the next report, as qmail-rspawn does, instead of an empty range).
+        int firstEnd = s.Length > 1 ? s[1..].IndexOf((byte)0) : -1;
         if (firstEnd < 0) return text.ToString(); // qmail's loop finds no NUL and writes the letter alone
+        firstEnd += 1;
         text.Append(Encoding.UTF8.GetString(s[1..firstEnd]));
         int next = firstEnd + 1;
         if (result <= orr && next < s.Length && s[next] is (byte)'K' or (byte)'Z' or (byte)'D')

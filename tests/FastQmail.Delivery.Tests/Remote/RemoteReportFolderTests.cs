@@ -17,6 +17,10 @@ public class RemoteReportFolderTests
     [InlineData("r\0ZConnected to IP but connection died. (#4.4.2)\n\0", "ZConnected to IP but connection died. (#4.4.2)\n")]
     [InlineData("", "Zqmail-remote produced no output.\n")]
     [InlineData("Kno nul", "D")] // no NUL: qmail finds no result (D) and writes no text
+    // Found by the RemoteReport fuzz target (was an ArgumentOutOfRangeException in qmail-rspawn): output that starts
+    // with NUL. qmail's text loop starts at index 1, so the text is the next report, letter included.
+    [InlineData("\0KIP accepted message.\n\0", "KKIP accepted message.\n")]
+    [InlineData("\0", "D")]
     public void Output_is_folded_as_qmail_rspawn_does(string output, string expected) => Assert.Equal(expected, Fold(output));
 
     [Fact]
