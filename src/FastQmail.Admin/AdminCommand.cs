@@ -15,12 +15,19 @@ public static class AdminCommand
         "       fastqmail newu --home DIR              (compile users/assign into users/cdb)\n" +
         "       fastqmail newmrh --home DIR            (compile control/morercpthosts into morercpthosts.cdb)\n" +
         "       fastqmail start --home DIR [--smtp ADDR:PORT]...\n" +
+        "       fastqmail tcprules rules.cdb rules.tmp < rules.txt   (ucspi-tcp's tcprules)\n" +
+        "       fastqmail passwd --home DIR [--iterations N] [--delete] NAME  (users/smtppasswd.cdb; password on stdin)\n" +
         Queue.QueueVerb.Usage;
 
-    public static int Run(string[] args, TextWriter output)
+    public static int Run(string[] args, TextWriter output) => Run(args, output, null, null);
+
+    /// <param name="input">stdin for tcprules and passwd (null = the console's); <paramref name="error"/> likewise stderr.</param>
+    public static int Run(string[] args, TextWriter output, Stream? input, TextWriter? error)
     {
         if (args.Length == 0) { output.Write(Usage); return 100; }
         string verb = args[0];
+        // tcprules takes ucspi-tcp's arguments unchanged (no --home).
+        if (verb == "tcprules") return Access.TcpRulesCommand.Run(args[1..], input ?? Console.OpenStandardInput(), error ?? Console.Error);
         string home = QmailHome.Resolve(args[1..], out string[] rest);
         try
         {
@@ -31,6 +38,8 @@ public static class AdminCommand
                 "newu" when rest.Length == 0 => NewU(home, output),
                 "newmrh" when rest.Length == 0 => NewMrh(home, output),
                 "start" => Start(home, rest, output),
+                "passwd" => Access.SmtpPasswdCommand.Run(home, rest, input ?? Console.OpenStandardInput(),
+                    input is null && !Console.IsInputRedirected, output),
                 "queue" => Queue.QueueVerb.Run(home, rest, output),
                 _ => UsageError(output),
             };

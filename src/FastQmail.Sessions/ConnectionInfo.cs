@@ -16,8 +16,14 @@ public sealed class ConnectionInfo
     public string? RelayClient { get; init; }
     /// <summary>DATABYTES: overrides control/databytes when set.</summary>
     public string? DataBytes { get; init; }
+    /// <summary>SUBMISSION (set, not empty, not 0), or a connection to a <c>--submission</c> listener: RFC 6409 port 587
+    /// semantics, MAIL is refused with 530 until AUTH succeeded.</summary>
+    public bool Submission { get; init; }
 
-    /// <summary>Reads TCPREMOTEIP, TCPREMOTEHOST, TCPREMOTEINFO, TCPLOCALIP, TCPLOCALHOST, RELAYCLIENT and DATABYTES.</summary>
+    /// <summary>How SUBMISSION reads: on when set to anything but the empty string or <c>0</c>.</summary>
+    public static bool IsOn(string? value) => value is { Length: > 0 } && value != "0";
+
+    /// <summary>Reads TCPREMOTEIP, TCPREMOTEHOST, TCPREMOTEINFO, TCPLOCALIP, TCPLOCALHOST, RELAYCLIENT, DATABYTES and SUBMISSION.</summary>
     public static ConnectionInfo FromEnvironment(Func<string, string?> getenv) => new()
     {
         RemoteIp = getenv("TCPREMOTEIP"),
@@ -27,5 +33,6 @@ public sealed class ConnectionInfo
         LocalHost = getenv("TCPLOCALHOST"),
         RelayClient = getenv("RELAYCLIENT"),
         DataBytes = getenv("DATABYTES"),
+        Submission = IsOn(getenv("SUBMISSION")),
     };
 }

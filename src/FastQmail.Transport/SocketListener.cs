@@ -23,11 +23,14 @@ public sealed class SocketListener : IAsyncDisposable
     private readonly HashSet<Task> _connections = new();
     private Task[] _acceptLoops = [];
     private readonly ListenerLimits _limits;
+    private readonly ConnectionAccess _access;
     private readonly Dictionary<IPAddress, int> _perIp = new();   // under _gate
     private int _open;                                            // under _gate
 
-    public SocketListener(IEnumerable<IPEndPoint> endPoints, ConnectionHandler handler, string? relayClient, ListenerLimits? limits = null)
+    public SocketListener(IEnumerable<IPEndPoint> endPoints, ConnectionHandler handler, string? relayClient, ListenerLimits? limits = null,
+        ConnectionAccess? access = null)
     {
+        _access = access ?? ConnectionAccess.None;
         _handler = handler;
         _relayClient = relayClient;
         _limits = limits ?? ListenerLimits.None;
@@ -144,12 +147,12 @@ public sealed class SocketListener : IAsyncDisposable
     {
         await Task.Yield();
         client.NoDelay = true;
-        var info = new ConnectionInfo
+        // tcpserver -x: the rules decide before a byte is sent; deny closes without a greeting.
+        if (_access.Admit(Text(client.RemoteEndPoint), Text(client.LocalEndPoint), _relayClient) is not { } info)
         {
-            RemoteIp = Text(client.RemoteEndPoint),
-            LocalIp = Text(client.LocalEndPoint),
-            RelayClient = _relayClient,
-        };
+            ConnectionAccess.Refuse(client);
+            return;
+        }
         await using var stream = new NetworkStream(client, ownsSocket: true);
         var pipe = new UpgradableDuplexPipe(stream);
         try

@@ -1,15 +1,14 @@
 // qmail-smtpd: one SMTP session on stdin/stdout (under tcpserver/inetd), or with --listen ADDR:PORT (repeatable)
-// a listener serving many sessions in this process. Trailing arguments as the smtp-auth patch: "HOST checkpassword
-// subprogram..." (HOST is ignored; the rest is the checkpassword command line that checks AUTH).
-using System.Net;
+// a listener serving many sessions in this process, plus --submission ADDR:PORT (RFC 6409: AUTH before MAIL) and
+// --rules FILE (tcprules cdb; default control/tcp.smtp.cdb). Trailing arguments as the smtp-auth patch: "HOST
+// checkpassword subprogram..." (HOST is ignored; the rest is the checkpassword command line that checks AUTH).
 using FastQmail.Core;
 using FastQmail.Queue;
 using FastQmail.Sessions.Smtp;
 using FastQmail.Transport;
 
 string home = QmailHome.Resolve(args, out string[] rest);
-var endPoints = new List<IPEndPoint>();
-if (!ListenAddress.TryCollect(rest, endPoints, out List<string> trailing, out string? bad))
+if (!SmtpdOptions.TryParse(rest, out SmtpdOptions options, out string? bad))
 {
     Console.Error.WriteLine($"qmail-smtpd: fatal: bad --listen address: {bad}");
     return 100;
@@ -23,14 +22,15 @@ catch (System.Net.NetworkInformation.NetworkInformationException)
     return 1;
 }
 
+List<string> trailing = options.Trailing;
 string[] checkpassword = trailing.Count > 1 ? trailing.Skip(1).ToArray() : [];
 var server = new SmtpServer(new ControlFiles(home), MessageQueues.ForNetwork(home), local.Contains, checkpassword: checkpassword);
-if (endPoints.Count == 0) return await StdioTransport.RunAsync(server.HandleAsync);
+if (options.IsStdio) return await StdioTransport.RunAsync(server.HandleAsync);
 
 // Each session's queue commit blocks its thread in fsync (4 per message); without spare pool threads, concurrent
 // sessions would wait for the pool's slow thread injection instead of for the disk.
 ThreadPool.GetMinThreads(out int minWorkers, out int minIo);
 ThreadPool.SetMinThreads(Math.Max(minWorkers, 64), minIo);
-await using var listener = new SocketListener(endPoints, server.HandleAsync, Environment.GetEnvironmentVariable("RELAYCLIENT"),
+await using var listeners = ListenerGroup.Create(options, home, server.HandleAsync, Environment.GetEnvironmentVariable("RELAYCLIENT"),
     ListenerLimits.Read(new ControlFiles(home)));
-return await listener.RunUntilSignalAsync(TimeSpan.FromSeconds(10));
+return await listeners.RunUntilSignalAsync(TimeSpan.FromSeconds(10));

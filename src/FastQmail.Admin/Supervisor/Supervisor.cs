@@ -27,7 +27,8 @@ public sealed class Supervisor(string home, IReadOnlyList<string> smtpListen, Te
 
         StartSendGroup();
         StartSmtpd();
-        log.WriteLine($"fastqmail: started in {home}; smtp on {string.Join(' ', smtpListen)}");
+        log.WriteLine($"fastqmail: started in {home}; smtp on {string.Join(' ', smtpListen)}"
+            + (Submission() is { } submission ? $"; submission on {submission}" : ""));
         log.Flush();
 
         while (true)
@@ -123,9 +124,18 @@ public sealed class Supervisor(string home, IReadOnlyList<string> smtpListen, Te
     {
         var argv = new List<string> { "qmail-smtpd", "--home", home };
         foreach (string l in smtpListen) { argv.Add("--listen"); argv.Add(l); }
+        if (Submission() is { } submission) { argv.Add("--submission"); argv.Add(submission); }
         int nullRead = Posix.Open("/dev/null", Posix.O_RDONLY | Posix.O_CLOEXEC);
         try { Start(new ChildSpec("qmail-smtpd", Program("qmail-smtpd"), argv.ToArray(), [(nullRead, 0)])); }
         finally { Posix.Close(nullRead); }
+    }
+
+    /// <summary>control/submissionport, read at every (re)start of qmail-smtpd.</summary>
+    private string? Submission()
+    {
+        try { return SubmissionPort.Listen(new FastQmail.Core.ControlFiles(home).ReadLine("submissionport"), smtpListen); }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
     }
 
     private string Program(string name) => Path.Combine(_bin, name);

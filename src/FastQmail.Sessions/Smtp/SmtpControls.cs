@@ -35,6 +35,9 @@ public sealed class SmtpControls
     /// <summary>control/timeoutdata: seconds for a whole DATA phase (default 3600; 0 = only timeoutsmtpd per read, as
     /// qmail). A client trickling bytes (slowloris) is cut off with <c>451 timeout (#4.4.2)</c> when it runs out.</summary>
     public TimeSpan DataTimeout { get; init; } = TimeSpan.FromSeconds(3600);
+    /// <summary>control/authfaildelay: seconds before a failed AUTH is answered (default 2; 0 = at once), so a
+    /// password-guessing client is slowed; each failure also counts toward control/maxbadcommands.</summary>
+    public TimeSpan AuthFailDelay { get; init; } = TimeSpan.FromSeconds(2);
     /// <summary>control/servercert.pem when it exists: the certificate chain and private key for STARTTLS.</summary>
     public string? ServerCertificate { get; init; }
 
@@ -69,6 +72,7 @@ public sealed class SmtpControls
                 Checkpassword = checkpassword?.Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } words ? words : null,
                 MaxRecipients = Math.Max(0, controls.ReadInt("maxrcpt", 0)),
                 MaxBadCommands = Math.Max(0, controls.ReadInt("maxbadcommands", 20)),
+                AuthFailDelay = TimeSpan.FromSeconds(Math.Clamp(controls.ReadInt("authfaildelay", 2), 0, 3600)),
                 DataTimeout = TimeSpan.FromSeconds(Math.Clamp(controls.ReadInt("timeoutdata", 3600), 0, int.MaxValue / 1000)),
                 ServerCertificate = File.Exists(certificate) ? certificate : null,
                 Greeting = Encoding.UTF8.GetBytes(greeting),

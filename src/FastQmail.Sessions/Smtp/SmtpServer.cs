@@ -11,18 +11,20 @@ namespace FastQmail.Sessions.Smtp;
 /// needed), takes a session from the pool, runs it, returns it. Both transports call <see cref="HandleAsync"/>.
 /// </summary>
 /// <param name="checkpassword">qmail-smtpd's trailing arguments after HOST (<c>/path/checkpassword /bin/true</c>): the
-/// program that checks AUTH; when empty, control/checkpassword is used; with neither, AUTH is not offered.</param>
+/// program that checks AUTH; when empty, control/checkpassword is used; with neither, users/smtppasswd.cdb if it exists
+/// (<see cref="PasswordFile"/>); with none of them, AUTH is not offered.</param>
 public sealed class SmtpServer(ControlFiles controls, IMessageQueue queue, LocalIpPredicate? isLocalIp, TimeProvider? time = null,
     IReadOnlyList<string>? checkpassword = null)
 {
     private readonly ServerCertificates _certificates = new();
+    private readonly string _passwordFile = PasswordFile.PathIn(controls.Home);
     private readonly ObjectPool<SmtpSession> _sessions = new DefaultObjectPool<SmtpSession>(new DefaultPooledObjectPolicy<SmtpSession>());
 
     /// <summary>Runs one SMTP conversation; returns qmail-smtpd's exit status (0 after QUIT, else 1).</summary>
     public async Task<int> HandleAsync(IDuplexPipe transport, ConnectionInfo info, CancellationToken cancel)
     {
         var context = new SmtpSessionContext(SmtpControls.TryLoad(controls, info.DataBytes), info, queue, isLocalIp, time,
-            checkpassword, _certificates);
+            checkpassword, _certificates, File.Exists(_passwordFile) ? _passwordFile : null);
         SmtpSession session = _sessions.Get();
         try { return await session.RunAsync(transport, context, cancel); }
         finally { _sessions.Return(session); }

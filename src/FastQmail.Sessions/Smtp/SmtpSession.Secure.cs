@@ -7,7 +7,8 @@ using FastQmail.Protocols.Smtp;
 
 namespace FastQmail.Sessions.Smtp;
 
-/// <summary>STARTTLS (RFC 3207) and AUTH PLAIN/LOGIN (RFC 4954) checked by a checkpassword program.</summary>
+/// <summary>STARTTLS (RFC 3207) and AUTH PLAIN/LOGIN (RFC 4954) checked by a checkpassword program or the built-in
+/// password file; submission's rule (RFC 6409: no MAIL before AUTH).</summary>
 public sealed partial class SmtpSession
 {
     private enum AuthStep : byte { None, Plain, LoginUser, LoginPassword }
@@ -23,7 +24,10 @@ public sealed partial class SmtpSession
 
     private bool OffersStartTls => _tls is null && _context.Controls!.ServerCertificate is not null && _transport is IStartTls;
 
-    private bool OffersAuth => !_authenticated && _context.Checkpassword is not null
+    /// <summary>MAIL on a submission connection before AUTH (RFC 4954 section 6 / RFC 6409).</summary>
+    private static ReadOnlySpan<byte> AuthRequired => "530 authentication required (#5.7.0)\r\n"u8;
+
+    private bool OffersAuth => !_authenticated && _context.CanAuthenticate
         && (_tls is not null || _context.Controls!.AuthPlaintext);
 
     private Step StartTls()
@@ -59,7 +63,7 @@ public sealed partial class SmtpSession
 
     private Step Auth(ReadOnlySpan<byte> arg)
     {
-        if (_context.Checkpassword is null) return Unknown();
+        if (!_context.CanAuthenticate) return Unknown();
         if (_authenticated) return Say(SmtpReplies.AuthAlready);
         if (_tls is null && !_context.Controls!.AuthPlaintext) return Say(SmtpReplies.AuthNeedsTls);
         if (_seenMail) return Say(SmtpReplies.AuthInMail);
@@ -109,24 +113,41 @@ public sealed partial class SmtpSession
         return Step.Auth;
     }
 
-    /// <summary>Runs checkpassword on the collected name and password and answers 235, 535 or 454.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask AuthenticateAsync()
+    /// <summary>Checks the collected name and password (checkpassword, else the password file) and answers 235, 535
+    /// or 454. A refusal is answered after control/authfaildelay and counts toward control/maxbadcommands; false when
+    /// that limit is reached (421 said, close).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> AuthenticateAsync()
     {
-        byte[] timestamp = Encoding.ASCII.GetBytes($"<{Environment.ProcessId}.{_context.Time.GetUtcNow().ToUnixTimeSeconds()}@fastqmail>");
-        AuthResult result = await CheckpasswordProgram.CheckAsync(_context.Checkpassword!, _authUser.WrittenMemory,
-            _authPassword.WrittenMemory, timestamp).ConfigureAwait(false);
+        AuthResult result;
+        if (_context.Checkpassword is { } checkpassword)
+        {
+            byte[] timestamp = Encoding.ASCII.GetBytes($"<{Environment.ProcessId}.{_context.Time.GetUtcNow().ToUnixTimeSeconds()}@fastqmail>");
+            result = await CheckpasswordProgram.CheckAsync(checkpassword, _authUser.WrittenMemory, _authPassword.WrittenMemory, timestamp)
+                .ConfigureAwait(false);
+        }
+        else result = await PasswordFile.CheckAsync(_context.PasswordFile!, _authUser.WrittenMemory, _authPassword.WrittenMemory)
+            .ConfigureAwait(false);
         Array.Clear(_decoded);
         _authPassword.Reset();
+        _authPassword.GetSpan().Clear();   // the password does not linger in the pooled session
         switch (result)
         {
             case AuthResult.Accepted:
                 _authenticated = true;
                 SetProtocol();
                 Say(SmtpReplies.AuthOk);
-                break;
-            case AuthResult.Refused: Say(SmtpReplies.AuthFailed); break;
-            default: Say(SmtpReplies.AuthTemporary); break;
+                return true;
+            case AuthResult.Refused:
+                TimeSpan delay = _context.Controls!.AuthFailDelay;
+                if (delay > TimeSpan.Zero) await Task.Delay(delay, _context.Time).ConfigureAwait(false);
+                Say(SmtpReplies.AuthFailed);
+                long max = _context.Controls!.MaxBadCommands;
+                if (max > 0 && ++_badCommands >= max) { Reply(SmtpReplies.TooManyBadCommands); return false; }
+                return true;
+            default:
+                Say(SmtpReplies.AuthTemporary);
+                return true;
         }
     }
 

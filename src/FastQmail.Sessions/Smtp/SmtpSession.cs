@@ -89,8 +89,9 @@ public sealed partial class SmtpSession : IResettable
                     if (!await BdatAsync(input).ConfigureAwait(false)) return 1;
                     break;
                 case Step.Auth:
-                    await AuthenticateAsync().ConfigureAwait(false);
-                    break;
+                    if (await AuthenticateAsync().ConfigureAwait(false)) break;
+                    await FlushAsync().ConfigureAwait(false);
+                    return 1;
                 case Step.Quit:
                     await FlushAsync().ConfigureAwait(false);
                     return 0;
@@ -214,6 +215,7 @@ public sealed partial class SmtpSession : IResettable
     {
         SmtpControls controls = _context.Controls!;
         if (controls.RequireTls && _tls is null) return Say(SmtpReplies.TlsRequired);
+        if (_context.Submission && !_authenticated) return Say(AuthRequired);
         if (!ParseAddress(arg, out ReadOnlySpan<byte> address)) return Say(SmtpReplies.Syntax);
         MailParameters parameters = MailParameters.Parse(arg);
         if (controls.DataBytes > 0 && parameters.Size > controls.DataBytes) return Say(SmtpReplies.DataBytes);

@@ -17,6 +17,12 @@ public sealed class SmtpSessionContext
     /// <summary>The checkpassword command line for AUTH (qmail-smtpd's trailing arguments, else control/checkpassword);
     /// null = no AUTH.</summary>
     public IReadOnlyList<string>? Checkpassword { get; }
+    /// <summary>users/smtppasswd.cdb when no checkpassword is configured and the file exists; null otherwise.</summary>
+    public string? PasswordFile { get; }
+    /// <summary>AUTH is possible: a checkpassword program or the password file.</summary>
+    public bool CanAuthenticate => Checkpassword is not null || PasswordFile is not null;
+    /// <summary>Submission (RFC 6409): MAIL needs a successful AUTH first.</summary>
+    public bool Submission { get; }
     /// <summary>Where control/servercert.pem is loaded and cached.</summary>
     public ServerCertificates Certificates { get; }
 
@@ -33,9 +39,11 @@ public sealed class SmtpSessionContext
 
     public SmtpSessionContext(SmtpControls? controls, ConnectionInfo info, IMessageQueue queue,
         LocalIpPredicate? isLocalIp, TimeProvider? time = null, IReadOnlyList<string>? checkpassword = null,
-        ServerCertificates? certificates = null)
+        ServerCertificates? certificates = null, string? passwordFile = null)
     {
         Checkpassword = checkpassword is { Count: > 0 } ? checkpassword : controls?.Checkpassword;
+        PasswordFile = Checkpassword is null ? passwordFile : null;
+        Submission = info.Submission;
         Certificates = certificates ?? new ServerCertificates();
         Controls = controls;
         Queue = queue;
