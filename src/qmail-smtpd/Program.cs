@@ -3,6 +3,8 @@
 // subprogram..." (HOST is ignored; the rest is the checkpassword command line that checks AUTH).
 using System.Net;
 using FastQmail.Core;
+using FastQmail.Delivery.Users;
+using FastQmail.Programs;
 using FastQmail.Queue;
 using FastQmail.Sessions.Smtp;
 using FastQmail.Transport;
@@ -24,7 +26,10 @@ catch (System.Net.NetworkInformation.NetworkInformationException)
 }
 
 string[] checkpassword = trailing.Count > 1 ? trailing.Skip(1).ToArray() : [];
-var server = new SmtpServer(new ControlFiles(home), MessageQueues.ForNetwork(home), local.Contains, checkpassword: checkpassword);
+var server = new SmtpServer(new ControlFiles(home), MessageQueues.ForNetwork(home), local.Contains, checkpassword: checkpassword)
+{
+    Recipients = new LocalRecipientPolicy(new LocalRecipientCheck(home)),
+};
 if (endPoints.Count == 0) return await StdioTransport.RunAsync(server.HandleAsync);
 
 await using var listener = new SocketListener(endPoints, server.HandleAsync, Environment.GetEnvironmentVariable("RELAYCLIENT"),

@@ -246,6 +246,7 @@ public sealed partial class SmtpSession : IResettable
             address.CopyTo(record[1..]);
             relay.CopyTo(record[(1 + address.Length)..]);
             record[1 + address.Length + relay.Length] = 0;
+            if (IsUnknown(record.Slice(1, address.Length + relay.Length))) return Say(SmtpReplies.NoMailbox);
             _envelope.Advance(address.Length + relay.Length + 2);
         }
         else
@@ -255,12 +256,15 @@ public sealed partial class SmtpSession : IResettable
                 case RcptHostsResult.Denied: return Say(SmtpReplies.NoGateway);
                 case RcptHostsResult.Unreadable: Reply(SmtpReplies.Controls); return Step.Close;
             }
+            if (IsUnknown(address)) return Say(SmtpReplies.NoMailbox);
             EnvelopeWriter.Recipient(_envelope, address);
         }
         _hasRecipient = true;
         _recipients++;
         return Say(SmtpReplies.Ok);
     }
+
+    private bool IsUnknown(ReadOnlySpan<byte> recipient) => _context.Recipients?.IsUnknown(recipient) == true;
 
     private bool ParseAddress(ReadOnlySpan<byte> arg, out ReadOnlySpan<byte> address)
     {

@@ -17,6 +17,8 @@ public sealed class SmtpSessionContext
     /// <summary>The checkpassword command line for AUTH (qmail-smtpd's trailing arguments, else control/checkpassword);
     /// null = no AUTH.</summary>
     public IReadOnlyList<string>? Checkpassword { get; }
+    /// <summary>The RCPT recipient check; null = none (qmail: every recipient accepted).</summary>
+    public IRecipientPolicy? Recipients { get; init; }
     /// <summary>Where control/servercert.pem is loaded and cached.</summary>
     public ServerCertificates Certificates { get; }
 
