@@ -35,6 +35,9 @@ public sealed class SmtpControls
     /// <summary>control/timeoutdata: seconds for a whole DATA phase (default 3600; 0 = only timeoutsmtpd per read, as
     /// qmail). A client trickling bytes (slowloris) is cut off with <c>451 timeout (#4.4.2)</c> when it runs out.</summary>
     public TimeSpan DataTimeout { get; init; } = TimeSpan.FromSeconds(3600);
+    /// <summary>control/greetdelay: seconds to wait before the 220 greeting (default 0, as qmail). A client that sends
+    /// anything before it gets <c>554</c> and is closed (postscreen's pregreet test).</summary>
+    public TimeSpan GreetDelay { get; init; }
     /// <summary>control/servercert.pem when it exists: the certificate chain and private key for STARTTLS.</summary>
     public string? ServerCertificate { get; init; }
 
@@ -70,6 +73,7 @@ public sealed class SmtpControls
                 MaxRecipients = Math.Max(0, controls.ReadInt("maxrcpt", 0)),
                 MaxBadCommands = Math.Max(0, controls.ReadInt("maxbadcommands", 20)),
                 DataTimeout = TimeSpan.FromSeconds(Math.Clamp(controls.ReadInt("timeoutdata", 3600), 0, int.MaxValue / 1000)),
+                GreetDelay = TimeSpan.FromSeconds(Math.Clamp(controls.ReadInt("greetdelay", 0), 0, 3600)),
                 ServerCertificate = File.Exists(certificate) ? certificate : null,
                 Greeting = Encoding.UTF8.GetBytes(greeting),
                 LocalIpHost = Encoding.UTF8.GetBytes(localIpHost),

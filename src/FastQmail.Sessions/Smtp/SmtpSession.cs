@@ -60,6 +60,7 @@ public sealed partial class SmtpSession : IResettable
             await FlushAsync().ConfigureAwait(false);
             return 1;
         }
+        if (controls.GreetDelay > TimeSpan.Zero && !await GreetDelayAsync(controls.GreetDelay, cancel).ConfigureAwait(false)) return 1;
         Reply("220 "u8); Reply(controls.Greeting); Reply(" ESMTP\r\n"u8);
 
         while (true)
