@@ -17,7 +17,6 @@ public sealed partial class SmtpSession
     private bool _authenticated;
     private readonly PooledByteBuffer _authUser = new(128);
     private readonly PooledByteBuffer _authPassword = new(128);
-    private readonly byte[] _decoded = new byte[Sasl.MaxDecodedLength(SmtpLineReader.MaxLine)];
     private static readonly byte[] PlainSmtp = "SMTP"u8.ToArray();
     private byte[] _protocol = PlainSmtp;   // the Received line's "with" word
 
@@ -84,10 +83,11 @@ public sealed partial class SmtpSession
     {
         AuthStep step = _authStep;
         _authStep = AuthStep.None;
-        SaslStatus status = Sasl.DecodeLine(line, _decoded, out int length);
+        byte[] decoded = Decoded;
+        SaslStatus status = Sasl.DecodeLine(line, decoded, out int length);
         if (status == SaslStatus.Cancelled) return Say(SmtpReplies.AuthCancelled);
         if (status != SaslStatus.Ok) return Say(SmtpReplies.AuthMalformed);
-        ReadOnlySpan<byte> value = _decoded.AsSpan(0, length);
+        ReadOnlySpan<byte> value = decoded.AsSpan(0, length);
         switch (step)
         {
             case AuthStep.Plain:
@@ -105,7 +105,7 @@ public sealed partial class SmtpSession
                 _authPassword.Write(value);
                 break;
         }
-        _decoded.AsSpan(0, length).Clear();
+        decoded.AsSpan(0, length).Clear();
         return Step.Auth;
     }
 
@@ -116,7 +116,6 @@ public sealed partial class SmtpSession
         byte[] timestamp = Encoding.ASCII.GetBytes($"<{Environment.ProcessId}.{_context.Time.GetUtcNow().ToUnixTimeSeconds()}@fastqmail>");
         AuthResult result = await CheckpasswordProgram.CheckAsync(_context.Checkpassword!, _authUser.WrittenMemory,
             _authPassword.WrittenMemory, timestamp).ConfigureAwait(false);
-        Array.Clear(_decoded);
         _authPassword.Reset();
         switch (result)
         {
@@ -150,8 +149,8 @@ public sealed partial class SmtpSession
         _tls = null;
         _authStep = AuthStep.None;
         _authenticated = false;
-        _authUser.Reset();
-        _authPassword.Reset();
+        _authUser.Release(clear: true);
+        _authPassword.Release(clear: true);
         _protocol = PlainSmtp;
     }
 }

@@ -22,8 +22,6 @@ public sealed partial class SmtpSession : IResettable
     /// <summary>What a command asks the loop to do next.</summary>
     private enum Step : byte { Continue, Flush, Data, Quit, Close, StartTls, Auth, Bdat }
 
-    private readonly byte[] _line = new byte[SmtpLineReader.MaxLine];
-    private byte[] _address = new byte[SmtpLineReader.MaxLine + 256];
     private readonly PooledByteBuffer _envelope = new();  // F sender \0 (T recipient \0)*
     private readonly PooledByteBuffer _helo = new(256);
 
@@ -66,6 +64,7 @@ public sealed partial class SmtpSession : IResettable
         while (true)
         {
             if (!await FlushAsync().ConfigureAwait(false)) return 1;
+            ReleaseScratch();   // an idle connection holds no command buffers
             PipeReader input = _transport.Input;
             ReadResult? read = await ReadAsync(input).ConfigureAwait(false);
             if (read is not { } result) return 1;
@@ -116,7 +115,7 @@ public sealed partial class SmtpSession : IResettable
                 if (_skipping) return Step.Continue;
                 continue;
             }
-            LineStatus status = SmtpLineReader.TryRead(rest, _line, out ReadOnlySpan<byte> line, out SequencePosition next);
+            LineStatus status = SmtpLineReader.TryRead(rest, Line, out ReadOnlySpan<byte> line, out SequencePosition next);
             if (status == LineStatus.NeedMore) return Step.Continue;
             consumed = next;
             if (status == LineStatus.TooLong)
@@ -252,7 +251,7 @@ public sealed partial class SmtpSession : IResettable
         }
         else
         {
-            switch (_context.Controls!.RcptHosts.Check(address, _line))
+            switch (_context.Controls!.RcptHosts.Check(address, Line))
             {
                 case RcptHostsResult.Denied: return Say(SmtpReplies.NoGateway);
                 case RcptHostsResult.Unreadable: Reply(SmtpReplies.Controls); return Step.Close;
@@ -271,9 +270,9 @@ public sealed partial class SmtpSession : IResettable
     {
         byte[] liphost = _context.Controls!.LocalIpHost;
         int need = AddressParser.RequiredOutput(arg.Length, liphost.Length);
-        if (_address.Length < need) _address = new byte[need];
-        bool ok = AddressParser.TryParse(arg, _address, liphost, _context.IsLocalIp, out int length);
-        address = _address.AsSpan(0, length);
+        byte[] buffer = AddressBuffer(need);
+        bool ok = AddressParser.TryParse(arg, buffer, liphost, _context.IsLocalIp, out int length);
+        address = buffer.AsSpan(0, length);
         return ok;
     }
 
@@ -289,8 +288,9 @@ public sealed partial class SmtpSession : IResettable
         _chunkSubmission = _abandoned = null;
         _chunking = false;
         ResetSecurity();
-        _envelope.Reset();
-        _helo.Reset();
+        ReleaseScratch();
+        _envelope.Release();
+        _helo.Release();
         if (!_timer.TryReset()) { _timer.Dispose(); _timer = new CancellationTokenSource(); }
         return true;
     }
