@@ -3,6 +3,7 @@
 // subprogram..." (HOST is ignored; the rest is the checkpassword command line that checks AUTH).
 using System.Net;
 using FastQmail.Core;
+using FastQmail.Core.Native;
 using FastQmail.Delivery.Users;
 using FastQmail.Programs;
 using FastQmail.Queue;
@@ -32,6 +33,7 @@ var server = new SmtpServer(new ControlFiles(home), MessageQueues.ForNetwork(hom
 };
 if (endPoints.Count == 0) return await StdioTransport.RunAsync(server.HandleAsync);
 
+Posix.RaiseOpenFileLimit();   // one descriptor per connection: 2,000 idle clients need more than the usual 1,024
 await using var listener = new SocketListener(endPoints, server.HandleAsync, Environment.GetEnvironmentVariable("RELAYCLIENT"),
     ListenerLimits.Read(new ControlFiles(home)));
 return await listener.RunUntilSignalAsync(TimeSpan.FromSeconds(10));
