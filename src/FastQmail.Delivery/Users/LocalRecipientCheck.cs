@@ -53,6 +53,9 @@ public sealed class LocalRecipientCheck
 
         UserAssignment? user = _owners.Find(local, out _);
         if (user is null || _owners.CannotDeliverAs(user) != 0) return LocalRecipientAnswer.CannotTell;
+        // Without a dash (a plain user) qmail-local takes the address even with no .qmail file at all
+        // (defaultdelivery), so no file needs to be looked at.
+        if (!DotQmailSearch.IsNoMailbox(found: false, user.Dash)) return LocalRecipientAnswer.Accepted;
         // qmail-local's checkhome: a home that is missing, writable or sticky is a temporary failure, not "no mailbox".
         if (!user.Home.StartsWith('/') || !Posix.TryStat(user.Home, out FileStatus home) || !home.IsDirectory
             || (home.Mode & 0x202) != 0)
