@@ -42,7 +42,9 @@ public sealed class SmtpdIdleConnectionsTests(ITestOutputHelper output)
         File.WriteAllText(home["control/maxperip"], "0\n");                       // every client is 127.0.0.1
         File.WriteAllText(home["control/concurrencyincoming"], $"{Wanted + 100}\n");
         int port = Ports.Free();
-        var psi = ProgramRun.Start(Repo.Bin("qmail-smtpd"), ["--home", home.Path, "--listen", $"127.0.0.1:{port}"]);
+        // Started with the usual soft limit of 1,024 descriptors: qmail-smtpd must raise it itself.
+        var psi = ProgramRun.Start("/bin/sh", ["-c", "ulimit -Sn 1024 && exec \"$0\" \"$@\"", Repo.Bin("qmail-smtpd"),
+            "--home", home.Path, "--listen", $"127.0.0.1:{port}"]);
         psi.RedirectStandardError = true;
         using var server = Process.Start(psi)!;
         var sockets = new List<Socket>();
@@ -52,6 +54,8 @@ public sealed class SmtpdIdleConnectionsTests(ITestOutputHelper output)
             string limits = File.ReadAllText($"/proc/{server.Id}/limits");
             string nofile = limits.Split('\n').First(l => l.StartsWith("Max open files", StringComparison.Ordinal));
             output.WriteLine($"qmail-smtpd {nofile}");
+            string[] fields = nofile.Split(' ', StringSplitOptions.RemoveEmptyEntries);   // Max open files SOFT HARD files
+            Assert.Equal(fields[4], fields[3]);
 
             // One whole session first, so the runtime's one-time costs are in the "before" figure.
             using (var warm = new RawSmtp(port))
