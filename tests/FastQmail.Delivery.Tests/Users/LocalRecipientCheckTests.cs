@@ -148,6 +148,25 @@ public sealed class LocalRecipientCheckTests : IDisposable
     }
 
     [Fact]
+    public void AReplacedUsersCdbOrPasswdIsSeenByTheSameCheck()
+    {
+        Assign($"=joe:joe:{_uid}:77:{_joe}:::");
+        LocalRecipientCheck check = Check();
+        Assert.Equal(LocalRecipientAnswer.NoMailbox, check.Check("joe-x@example.com"));   // not assigned: alias, no .qmail-joe-x
+        Assign($"=joe:joe:{_uid}:77:{_joe}:::", $"+joe-:joe:{_uid}:77:{_joe}:-::");     // qmail-newu: tmp + rename
+        File.WriteAllText(Path.Combine(_joe, ".qmail-x"), "./Maildir/\n");
+        Assert.Equal(LocalRecipientAnswer.Accepted, check.Check("joe-x@example.com"));
+
+        File.Delete(Path.Combine(_home, "users", "cdb"));
+        string carol = Home("carol");
+        Assert.Equal(LocalRecipientAnswer.NoMailbox, check.Check("carol-x@example.com"));
+        File.WriteAllText(_temp["passwd.new"], File.ReadAllText(_temp["passwd"]) + $"carol:x:{_uid}:77::{carol}:/bin/sh\n");
+        File.Move(_temp["passwd.new"], _temp["passwd"], overwrite: true);
+        File.WriteAllText(Path.Combine(carol, ".qmail-default"), "./Maildir/\n");
+        Assert.Equal(LocalRecipientAnswer.Accepted, check.Check("carol-x@example.com"));
+    }
+
+    [Fact]
     public void TheTrashAddressIsAccepted() => Assert.Equal(LocalRecipientAnswer.Accepted, Check().Check("@example.com"));
 
     private void Control(string name, string text) => File.WriteAllText(Path.Combine(_home, "control", name), text + "\n");
