@@ -49,7 +49,9 @@ public sealed class SocketListener : IAsyncDisposable
 
     public void Start()
     {
-        foreach (Socket s in _listeners) s.Listen(512);
+        // The kernel's maximum (somaxconn): a burst of thousands of connections must not overflow the accept queue,
+        // where Linux drops the handshake's last ACK and the client waits for a greeting that never comes.
+        foreach (Socket s in _listeners) s.Listen();
         _acceptLoops = _listeners.Select(AcceptLoopAsync).ToArray();
     }
 
@@ -92,7 +94,13 @@ public sealed class SocketListener : IAsyncDisposable
             catch (OperationCanceledException) { return; }
             catch (ObjectDisposedException) { return; }
             catch (SocketException) when (_stopping.IsCancellationRequested) { return; }
-            catch (SocketException) { continue; } // e.g. ECONNABORTED, EMFILE: keep serving the others
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.TooManyOpenSockets)
+            {
+                // EMFILE/ENFILE: the connection stays queued and accept would fail again at once; pause, do not spin.
+                try { await Task.Delay(50, _stopping.Token); } catch (OperationCanceledException) { return; }
+                continue;
+            }
+            catch (SocketException) { continue; } // e.g. ECONNABORTED: keep serving the others
             IPAddress? ip = (client.RemoteEndPoint as IPEndPoint)?.Address;
             if (ip is not null && ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
             bool tooMany, fromYou = false;

@@ -41,8 +41,11 @@ public sealed class UpgradableDuplexPipe : IDuplexPipe, IStartTls, IAsyncDisposa
         return new TlsInfo(_tls.SslProtocol, _tls.NegotiatedCipherSuite);
     }
 
+    /// <summary>The reader waits for input with a zero-byte read and rents its buffer only when bytes have arrived,
+    /// so an idle connection (thousands of them on the listener) holds no pooled buffer while it waits.</summary>
     private static (PipeReader, PipeWriter) PipesOver(Stream s) =>
-        (PipeReader.Create(s, new StreamPipeReaderOptions(leaveOpen: true)), PipeWriter.Create(s, new StreamPipeWriterOptions(leaveOpen: true)));
+        (PipeReader.Create(s, new StreamPipeReaderOptions(leaveOpen: true, useZeroByteReads: true)),
+            PipeWriter.Create(s, new StreamPipeWriterOptions(leaveOpen: true)));
 
     /// <summary>Completes the current pipes and ends TLS (the underlying stream stays open: its owner closes it).</summary>
     public async ValueTask DisposeAsync()

@@ -3,6 +3,9 @@
 // --rules FILE (tcprules cdb; default control/tcp.smtp.cdb). Trailing arguments as the smtp-auth patch: "HOST
 // checkpassword subprogram..." (HOST is ignored; the rest is the checkpassword command line that checks AUTH).
 using FastQmail.Core;
+using FastQmail.Core.Native;
+using FastQmail.Delivery.Users;
+using FastQmail.Programs;
 using FastQmail.Queue;
 using FastQmail.Sessions.Smtp;
 using FastQmail.Transport;
@@ -24,9 +27,13 @@ catch (System.Net.NetworkInformation.NetworkInformationException)
 
 List<string> trailing = options.Trailing;
 string[] checkpassword = trailing.Count > 1 ? trailing.Skip(1).ToArray() : [];
-var server = new SmtpServer(new ControlFiles(home), MessageQueues.ForNetwork(home), local.Contains, checkpassword: checkpassword);
+var server = new SmtpServer(new ControlFiles(home), MessageQueues.ForNetwork(home), local.Contains, checkpassword: checkpassword)
+{
+    Recipients = new LocalRecipientPolicy(new LocalRecipientCheck(home)),
+};
 if (options.IsStdio) return await StdioTransport.RunAsync(server.HandleAsync);
 
+Posix.RaiseOpenFileLimit();   // one descriptor per connection: 2,000 idle clients need more than the usual 1,024
 // Each session's queue commit blocks its thread in fsync (4 per message); without spare pool threads, concurrent
 // sessions would wait for the pool's slow thread injection instead of for the disk.
 ThreadPool.GetMinThreads(out int minWorkers, out int minIo);

@@ -37,13 +37,34 @@ public static class DotQmailSearch
 
     /// <summary>The first candidate that exists under <paramref name="home"/>, or null. Throws
     /// <see cref="LocalDeliveryException"/> for open errors that are not "absent" and for writable files.</summary>
-    public static DotQmailFile? Find(string home, string dash, string ext)
+    public static DotQmailFile? Find(string home, string dash, string ext) => Search(home, dash, ext, TryOpen);
+
+    /// <summary>
+    /// The search itself: <paramref name="probe"/> (home, name, DEFAULT) for each candidate in order, the first
+    /// non-null answer wins. qmail-local probes by opening (<see cref="TryOpen"/>); qmail-smtpd's recipient check
+    /// probes by stat (<see cref="Exists"/>) and never reads a user's file.
+    /// </summary>
+    public static T? Search<T>(string home, string dash, string ext, Func<string, string, string?, T?> probe) where T : class
     {
         foreach (var (name, dflt) in Candidates(dash, ext))
         {
-            DotQmailFile? found = TryOpen(home, name, dflt);
+            T? found = probe(home, name, dflt);
             if (found is not null) return found;
         }
+        return null;
+    }
+
+    /// <summary>qmail-local's rule when no file was found: with a dash (an extension address) there is no mailbox;
+    /// a plain user address gets defaultdelivery.</summary>
+    public static bool IsNoMailbox(bool found, string dash) => !found && dash.Length > 0;
+
+    /// <summary>The probe by stat: the name when it is a regular file, null when absent; the same errors as
+    /// <see cref="TryOpen"/> are trouble (a temporary <see cref="LocalDeliveryException"/>).</summary>
+    public static string? Exists(string home, string name, string? dflt)
+    {
+        if (Posix.TryStat(Path.Combine(home, name), out FileStatus st)) return st.IsRegular ? name : null;
+        int errno = Posix.LastErrno;
+        if (IsTrouble(errno)) throw LocalDeliveryException.Temp($"Unable to open {name}: {ErrorText.Of(errno)}. (#4.3.0)");
         return null;
     }
 
@@ -54,8 +75,7 @@ public static class DotQmailSearch
         if (fd < 0)
         {
             int errno = Posix.LastErrno;
-            if (ErrorText.IsTemporary(errno) || errno is 1 or 13)
-                throw LocalDeliveryException.Temp($"Unable to open {name}: {ErrorText.Of(errno)}. (#4.3.0)");
+            if (IsTrouble(errno)) throw LocalDeliveryException.Temp($"Unable to open {name}: {ErrorText.Of(errno)}. (#4.3.0)");
             return null;
         }
         using var handle = new SafeFileHandle(fd, ownsHandle: true);
@@ -77,4 +97,7 @@ public static class DotQmailSearch
         }
         catch (IOException) { throw LocalDeliveryException.Temp($"Unable to read {name}. (#4.3.0)"); }
     }
+
+    /// <summary>Not "absent": a temporary errno, EPERM or EACCES (qmail-local's qmeexists).</summary>
+    private static bool IsTrouble(int errno) => ErrorText.IsTemporary(errno) || errno is 1 or 13;
 }

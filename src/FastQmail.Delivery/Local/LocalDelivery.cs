@@ -39,7 +39,7 @@ public sealed class LocalDelivery(LocalDeliveryArguments args, MessageSource mes
                 throw LocalDeliveryException.Perm(Looping);
 
             DotQmailFile? file = DotQmailSearch.Find(args.Home, args.Dash, args.Ext);
-            if (file is null && args.Dash.Length > 0) throw LocalDeliveryException.Perm(NoMailbox);
+            if (DotQmailSearch.IsNoMailbox(file is not null, args.Dash)) throw LocalDeliveryException.Perm(NoMailbox);
             bool forwardOnly = file is { Contents.Length: > 0, ForwardOnly: true };
             byte[] commands = file is { Contents.Length: > 0 } ? file.Contents : Encoding.UTF8.GetBytes(args.DefaultDelivery);
             string[] lines = DotQmailLines.Split(commands);

@@ -2,6 +2,7 @@ using System.Text;
 using FastQmail.Core;
 using FastQmail.Core.Native;
 using FastQmail.Delivery.Local;
+using FastQmail.Delivery.Users;
 using FastQmail.Protocols.Users;
 using Microsoft.Win32.SafeHandles;
 
@@ -11,7 +12,7 @@ namespace FastQmail.Delivery.Spawn;
 /// qmail-lspawn (qmail-reference.md 4.10, 5.1): announces its SPAWN limit with one byte, then runs one
 /// qmail-local per request, many at once, and answers <c>&lt;slot&gt;&lt;K|Z|D&gt;report\0</c> as each one ends
 /// (in any order). Ends when qmail-send closes the request stream and every delivery has been answered.
-/// Owners come from users/cdb, else from qmail-getpw's rules over <paramref name="passwd"/>. When the owner's uid
+/// Owners come from <see cref="LocalOwner"/> (users/cdb, else qmail-getpw's rules over <paramref name="passwd"/>). When the owner's uid
 /// is the spawner's own (not root: the embedded default, virtual users) and the .qmail file has no program line,
 /// the delivery runs in this process (<paramref name="fastPath"/>): same code, same report, no fork and exec.
 /// </summary>
@@ -27,7 +28,7 @@ public sealed class LocalSpawner(string home, string defaultDelivery, Stream req
     private readonly string _qmailLocal = qmailLocal ?? Path.Combine(home, "bin", "qmail-local");
     private readonly bool _root = Posix.GetEuid() == 0;
     private readonly uint _euid = Posix.GetEuid();
-    private readonly QmailGetpw _getpw = new(passwd, Posix.GetEuid() == 0 ? null : Path.Combine(home, "alias"));
+    private readonly LocalOwner _owners = new(home, Posix.GetEuid(), passwd);
 
     public void Run()
     {
@@ -60,23 +61,9 @@ public sealed class LocalSpawner(string home, string defaultDelivery, Stream req
         string local = r.Recipient[..at], domain = r.Recipient[(at + 1)..];
         if (local.Length == 0) return "K"; // <>: a trash address, delivered by doing nothing (qmail-lspawn.c)
 
-        UserAssignment? user;
-        try
-        {
-            byte[]? cdb = ReadUsersCdb();
-            user = cdb is null ? null : UsersAssign.Lookup(cdb, local);
-        }
-        catch (IOException) { return LocalSpawnReport.Cdb; }
-        catch (UnauthorizedAccessException) { return LocalSpawnReport.Cdb; }
-        catch (InvalidDataException) { return LocalSpawnReport.Cdb; }
-        if (user is null)
-        {
-            user = _getpw.Lookup(local, out int failure);
-            if (user is null) return LocalSpawnReport.ForExitCode(failure, "");
-        }
-        if (user.Uid == 0) return LocalSpawnReport.Root;
-        // Not root: only our own uid is possible (qmail-lspawn's child fails prot_uid with QLX_USAGE).
-        if (!_root && user.Uid != _euid) return LocalSpawnReport.ForExitCode(112, "");
+        UserAssignment? user = _owners.Find(local, out int failure);
+        if (user is null) return LocalSpawnReport.ForExitCode(failure, "");
+        if (_owners.CannotDeliverAs(user) is int refused and not 0) return LocalSpawnReport.ForExitCode(refused, "");
 
         int mess = Posix.Open(Path.Combine(home, "queue", "mess", r.MessagePath), Posix.O_RDONLY | Posix.O_CLOEXEC);
         if (mess < 0) return "Zqmail-spawn unable to open message. (#4.3.0)\n";
@@ -139,13 +126,6 @@ public sealed class LocalSpawner(string home, string defaultDelivery, Stream req
         if (Posix.WaitPid(pid, out int status) != pid) return LocalSpawnReport.SysTemp;
         string text = Encoding.UTF8.GetString(LocalSpawnReport.Truncate(output, length));
         return LocalSpawnReport.ForWaitStatus(status, text);
-    }
-
-    private byte[]? ReadUsersCdb()
-    {
-        try { return File.ReadAllBytes(Path.Combine(home, "users", "cdb")); }
-        catch (FileNotFoundException) { return null; }
-        catch (DirectoryNotFoundException) { return null; }
     }
 
     private static bool ValidMessagePath(string p)

@@ -38,6 +38,9 @@ public sealed class SmtpControls
     /// <summary>control/authfaildelay: seconds before a failed AUTH is answered (default 2; 0 = at once), so a
     /// password-guessing client is slowed; each failure also counts toward control/maxbadcommands.</summary>
     public TimeSpan AuthFailDelay { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>control/greetdelay: seconds to wait before the 220 greeting (default 0, as qmail). A client that sends
+    /// anything before it gets <c>554</c> and is closed (postscreen's pregreet test).</summary>
+    public TimeSpan GreetDelay { get; init; }
     /// <summary>control/servercert.pem when it exists: the certificate chain and private key for STARTTLS.</summary>
     public string? ServerCertificate { get; init; }
 
@@ -74,6 +77,7 @@ public sealed class SmtpControls
                 MaxBadCommands = Math.Max(0, controls.ReadInt("maxbadcommands", 20)),
                 AuthFailDelay = TimeSpan.FromSeconds(Math.Clamp(controls.ReadInt("authfaildelay", 2), 0, 3600)),
                 DataTimeout = TimeSpan.FromSeconds(Math.Clamp(controls.ReadInt("timeoutdata", 3600), 0, int.MaxValue / 1000)),
+                GreetDelay = TimeSpan.FromSeconds(Math.Clamp(controls.ReadInt("greetdelay", 0), 0, 3600)),
                 ServerCertificate = File.Exists(certificate) ? certificate : null,
                 Greeting = Encoding.UTF8.GetBytes(greeting),
                 LocalIpHost = Encoding.UTF8.GetBytes(localIpHost),

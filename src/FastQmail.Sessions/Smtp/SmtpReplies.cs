@@ -32,6 +32,10 @@ internal static class SmtpReplies
     /// <summary>SMTP smuggling defence: commands sent right behind the end of DATA by a client that never negotiated
     /// PIPELINING (EHLO). The message is not queued and the connection is closed.</summary>
     public static ReadOnlySpan<byte> Synchronization => "554 SMTP synchronization error (#5.5.0)\r\n"u8;
+    /// <summary>The RCPT recipient check (<see cref="IRecipientPolicy"/>): qmail-local's "no mailbox" in RFC 5321 wording.</summary>
+    public static ReadOnlySpan<byte> NoMailbox => "550 sorry, no mailbox here by that name (#5.1.1)\r\n"u8;
+    /// <summary>control/greetdelay: the client spoke before the 220 (RFC 5321 4.3.1: wait for the greeting).</summary>
+    public static ReadOnlySpan<byte> PreGreet => "554 SMTP protocol violation: you spoke before my greeting (#5.5.1)\r\n"u8;
     public static ReadOnlySpan<byte> MaxRecipients => "452 too many recipients (#4.5.3)\r\n"u8;
     public static ReadOnlySpan<byte> TooManyBadCommands => "421 too many unrecognized commands, closing connection (#4.7.0)\r\n"u8;
     public static ReadOnlySpan<byte> Utf8Needed => "553 sorry, a UTF-8 address needs the SMTPUTF8 parameter (#5.6.7)\r\n"u8;

@@ -16,6 +16,9 @@ namespace FastQmail.Sessions.Smtp;
 public sealed class SmtpServer(ControlFiles controls, IMessageQueue queue, LocalIpPredicate? isLocalIp, TimeProvider? time = null,
     IReadOnlyList<string>? checkpassword = null)
 {
+    /// <summary>The RCPT recipient check for every session (see <see cref="IRecipientPolicy"/>); null = none.</summary>
+    public IRecipientPolicy? Recipients { get; init; }
+
     private readonly ServerCertificates _certificates = new();
     private readonly string _passwordFile = PasswordFile.PathIn(controls.Home);
     private readonly ObjectPool<SmtpSession> _sessions = new DefaultObjectPool<SmtpSession>(new DefaultPooledObjectPolicy<SmtpSession>());
@@ -24,7 +27,7 @@ public sealed class SmtpServer(ControlFiles controls, IMessageQueue queue, Local
     public async Task<int> HandleAsync(IDuplexPipe transport, ConnectionInfo info, CancellationToken cancel)
     {
         var context = new SmtpSessionContext(SmtpControls.TryLoad(controls, info.DataBytes), info, queue, isLocalIp, time,
-            checkpassword, _certificates, File.Exists(_passwordFile) ? _passwordFile : null);
+            checkpassword, _certificates, File.Exists(_passwordFile) ? _passwordFile : null) { Recipients = Recipients };
         SmtpSession session = _sessions.Get();
         try { return await session.RunAsync(transport, context, cancel); }
         finally { _sessions.Return(session); }

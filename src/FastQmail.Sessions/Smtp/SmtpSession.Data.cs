@@ -133,7 +133,7 @@ public sealed partial class SmtpSession
         if (result.IsOk)
         {
             // acceptmessage: "250 ok <unix-time> qp <pid>".
-            Span<byte> reply = _line.AsSpan();
+            Span<byte> reply = Line.AsSpan();
             int n = 0;
             "250 ok "u8.CopyTo(reply); n += 7;
             Utf8Formatter.TryFormat(_context.Time.GetUtcNow().ToUnixTimeSeconds(), reply[n..], out int w); n += w;

@@ -18,7 +18,6 @@ public sealed partial class SmtpSession
     private bool _authenticated;
     private readonly PooledByteBuffer _authUser = new(128);
     private readonly PooledByteBuffer _authPassword = new(128);
-    private readonly byte[] _decoded = new byte[Sasl.MaxDecodedLength(SmtpLineReader.MaxLine)];
     private static readonly byte[] PlainSmtp = "SMTP"u8.ToArray();
     private byte[] _protocol = PlainSmtp;   // the Received line's "with" word
 
@@ -88,10 +87,11 @@ public sealed partial class SmtpSession
     {
         AuthStep step = _authStep;
         _authStep = AuthStep.None;
-        SaslStatus status = Sasl.DecodeLine(line, _decoded, out int length);
+        byte[] decoded = Decoded;
+        SaslStatus status = Sasl.DecodeLine(line, decoded, out int length);
         if (status == SaslStatus.Cancelled) return Say(SmtpReplies.AuthCancelled);
         if (status != SaslStatus.Ok) return Say(SmtpReplies.AuthMalformed);
-        ReadOnlySpan<byte> value = _decoded.AsSpan(0, length);
+        ReadOnlySpan<byte> value = decoded.AsSpan(0, length);
         switch (step)
         {
             case AuthStep.Plain:
@@ -109,7 +109,7 @@ public sealed partial class SmtpSession
                 _authPassword.Write(value);
                 break;
         }
-        _decoded.AsSpan(0, length).Clear();
+        decoded.AsSpan(0, length).Clear();
         return Step.Auth;
     }
 
@@ -128,7 +128,6 @@ public sealed partial class SmtpSession
         }
         else result = await PasswordFile.CheckAsync(_context.PasswordFile!, _authUser.WrittenMemory, _authPassword.WrittenMemory)
             .ConfigureAwait(false);
-        Array.Clear(_decoded);
         _authPassword.Reset();
         _authPassword.GetSpan().Clear();   // the password does not linger in the pooled session
         switch (result)
@@ -171,8 +170,8 @@ public sealed partial class SmtpSession
         _tls = null;
         _authStep = AuthStep.None;
         _authenticated = false;
-        _authUser.Reset();
-        _authPassword.Reset();
+        _authUser.Release(clear: true);
+        _authPassword.Release(clear: true);
         _protocol = PlainSmtp;
     }
 }

@@ -22,8 +22,6 @@ public sealed partial class SmtpSession : IResettable
     /// <summary>What a command asks the loop to do next.</summary>
     private enum Step : byte { Continue, Flush, Data, Quit, Close, StartTls, Auth, Bdat }
 
-    private readonly byte[] _line = new byte[SmtpLineReader.MaxLine];
-    private byte[] _address = new byte[SmtpLineReader.MaxLine + 256];
     private readonly PooledByteBuffer _envelope = new();  // F sender \0 (T recipient \0)*
     private readonly PooledByteBuffer _helo = new(256);
 
@@ -60,11 +58,13 @@ public sealed partial class SmtpSession : IResettable
             await FlushAsync().ConfigureAwait(false);
             return 1;
         }
+        if (controls.GreetDelay > TimeSpan.Zero && !await GreetDelayAsync(controls.GreetDelay, cancel).ConfigureAwait(false)) return 1;
         Reply("220 "u8); Reply(controls.Greeting); Reply(" ESMTP\r\n"u8);
 
         while (true)
         {
             if (!await FlushAsync().ConfigureAwait(false)) return 1;
+            ReleaseScratch();   // an idle connection holds no command buffers
             PipeReader input = _transport.Input;
             ReadResult? read = await ReadAsync(input).ConfigureAwait(false);
             if (read is not { } result) return 1;
@@ -116,7 +116,7 @@ public sealed partial class SmtpSession : IResettable
                 if (_skipping) return Step.Continue;
                 continue;
             }
-            LineStatus status = SmtpLineReader.TryRead(rest, _line, out ReadOnlySpan<byte> line, out SequencePosition next);
+            LineStatus status = SmtpLineReader.TryRead(rest, Line, out ReadOnlySpan<byte> line, out SequencePosition next);
             if (status == LineStatus.NeedMore) return Step.Continue;
             consumed = next;
             if (status == LineStatus.TooLong)
@@ -248,15 +248,17 @@ public sealed partial class SmtpSession : IResettable
             address.CopyTo(record[1..]);
             relay.CopyTo(record[(1 + address.Length)..]);
             record[1 + address.Length + relay.Length] = 0;
+            if (IsUnknown(record.Slice(1, address.Length + relay.Length))) return Say(SmtpReplies.NoMailbox);
             _envelope.Advance(address.Length + relay.Length + 2);
         }
         else
         {
-            switch (_context.Controls!.RcptHosts.Check(address, _line))
+            switch (_context.Controls!.RcptHosts.Check(address, Line))
             {
                 case RcptHostsResult.Denied: return Say(SmtpReplies.NoGateway);
                 case RcptHostsResult.Unreadable: Reply(SmtpReplies.Controls); return Step.Close;
             }
+            if (IsUnknown(address)) return Say(SmtpReplies.NoMailbox);
             EnvelopeWriter.Recipient(_envelope, address);
         }
         _hasRecipient = true;
@@ -264,13 +266,15 @@ public sealed partial class SmtpSession : IResettable
         return Say(SmtpReplies.Ok);
     }
 
+    private bool IsUnknown(ReadOnlySpan<byte> recipient) => _context.Recipients?.IsUnknown(recipient) == true;
+
     private bool ParseAddress(ReadOnlySpan<byte> arg, out ReadOnlySpan<byte> address)
     {
         byte[] liphost = _context.Controls!.LocalIpHost;
         int need = AddressParser.RequiredOutput(arg.Length, liphost.Length);
-        if (_address.Length < need) _address = new byte[need];
-        bool ok = AddressParser.TryParse(arg, _address, liphost, _context.IsLocalIp, out int length);
-        address = _address.AsSpan(0, length);
+        byte[] buffer = AddressBuffer(need);
+        bool ok = AddressParser.TryParse(arg, buffer, liphost, _context.IsLocalIp, out int length);
+        address = buffer.AsSpan(0, length);
         return ok;
     }
 
@@ -286,8 +290,9 @@ public sealed partial class SmtpSession : IResettable
         _chunkSubmission = _abandoned = null;
         _chunking = false;
         ResetSecurity();
-        _envelope.Reset();
-        _helo.Reset();
+        ReleaseScratch();
+        _envelope.Release();
+        _helo.Release();
         if (!_timer.TryReset()) { _timer.Dispose(); _timer = new CancellationTokenSource(); }
         return true;
     }

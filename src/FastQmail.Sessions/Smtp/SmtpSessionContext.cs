@@ -23,6 +23,8 @@ public sealed class SmtpSessionContext
     public bool CanAuthenticate => Checkpassword is not null || PasswordFile is not null;
     /// <summary>Submission (RFC 6409): MAIL needs a successful AUTH first.</summary>
     public bool Submission { get; }
+    /// <summary>The RCPT recipient check; null = none (qmail: every recipient accepted).</summary>
+    public IRecipientPolicy? Recipients { get; init; }
     /// <summary>Where control/servercert.pem is loaded and cached.</summary>
     public ServerCertificates Certificates { get; }
 

@@ -18,6 +18,8 @@ public sealed class SmtpDialog : IAsyncDisposable
     public TestQueue Queue { get; } = new();
     public CountingPipeWriter ServerOutput { get; }
     public Task<int>? Session { get; private set; }
+    /// <summary>The RCPT recipient check the server is given (none by default, as qmail).</summary>
+    public IRecipientPolicy? Recipients { get; set; }
 
     public SmtpDialog(string me = "mx.example")
     {
@@ -31,7 +33,10 @@ public sealed class SmtpDialog : IAsyncDisposable
 
     public void Start(ConnectionInfo? info = null)
     {
-        var server = new SmtpServer(new ControlFiles(Home.Path), Queue, ip => ip.SequenceEqual(new byte[] { 10, 0, 0, 1 }));
+        var server = new SmtpServer(new ControlFiles(Home.Path), Queue, ip => ip.SequenceEqual(new byte[] { 10, 0, 0, 1 }))
+        {
+            Recipients = Recipients,
+        };
         var transport = new DuplexPipe(_toServer.Reader, ServerOutput);
         Session = Task.Run(() => server.HandleAsync(transport, info ?? new ConnectionInfo { RemoteIp = "192.0.2.1" }, default));
     }

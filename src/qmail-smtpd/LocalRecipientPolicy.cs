@@ -1,0 +1,13 @@
+using System.Text;
+using FastQmail.Delivery.Users;
+using FastQmail.Sessions.Smtp;
+
+namespace FastQmail.Programs;
+
+/// <summary>The session's recipient question answered by local delivery's own lookup (Sessions and Delivery do not
+/// reference each other; the program joins them).</summary>
+internal sealed class LocalRecipientPolicy(LocalRecipientCheck check) : IRecipientPolicy
+{
+    public bool IsUnknown(ReadOnlySpan<byte> recipient) =>
+        check.Check(Encoding.UTF8.GetString(recipient)) == LocalRecipientAnswer.NoMailbox;
+}
