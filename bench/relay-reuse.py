@@ -8,7 +8,9 @@ remotereuse 1 = in-process deliveries over reused connections): a fresh `fastqma
 remote.test routed by control/smtproutes to Postfix's smtp-sink on 127.0.0.1 (started with -c, which counts
 sessions and messages; never -M), MESSAGES messages of ~4 KiB injected with qmail-queue *before* `fastqmail start`,
 then timed from start until queue/mess is empty. Rounds alternate the modes. CPU is `fastqmail start`'s children's
-user+system time (getrusage after it exits). Needs smtp-sink (apt-get install postfix); as root it runs smtp-sink
+user+system time (getrusage after it exits). Then the same for qmail-rspawn alone, fed delivery requests directly
+(20 slots, as concurrencyremote 20; distinct message files, so no two requests share a transaction), which shows
+the spawner's own rate without qmail-send's. Needs smtp-sink (apt-get install postfix); as root it runs smtp-sink
 as nobody. Every wait is bounded; everything listens on 127.0.0.1 only.
 """
 import os, re, resource, shutil, signal, socket, subprocess, sys, tempfile, time
@@ -113,6 +115,48 @@ def run(reuse):
     return count / elapsed, cpu * 1000 / count, sessions - 1  # one session was wait_listening()
 
 
+def run_rspawn(reuse, sink_port):
+    """Deliveries per second through the published qmail-rspawn alone (no qmail-send), 20 requests in flight."""
+    top = tempfile.mkdtemp(prefix="fq-rspawn-reuse-")
+    home = os.path.join(top, "home")
+    for d in ("control", "queue/mess/0", "queue/lock", "bin"):
+        os.makedirs(os.path.join(home, d))
+    os.symlink(os.path.join(bindir, "qmail-remote"), os.path.join(home, "bin", "qmail-remote"))
+    for name, text in (("me", "bench.test"), ("smtproutes", f"remote.test:127.0.0.1:{sink_port}"),
+                       ("resolvconf", "nameserver 127.0.0.1:9"), ("remotereuse", "1" if reuse else "0")):
+        with open(os.path.join(home, "control", name), "w") as f:
+            f.write(text + "\n")
+    first = os.path.join(home, "queue/mess/0/1")
+    with open(first, "w") as f:
+        f.write(BODY)
+    for i in range(2, count + 1):
+        os.link(first, os.path.join(home, f"queue/mess/0/{i}"))
+    p = subprocess.Popen([os.path.join(bindir, "qmail-rspawn"), "--home", home], stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
+    assert p.stdout.read(1)  # the SPAWN byte
+    free, sent, done, buf = list(range(20)), 0, 0, b""
+    t0 = time.monotonic()
+    while done < count:
+        while free and sent < count:
+            sent += 1
+            p.stdin.write(bytes([free.pop()]) + f"0/{sent}\0bench@bench.test\0user{sent}@remote.test\0".encode())
+        chunk = os.read(p.stdout.fileno(), 65536)
+        if not chunk or time.monotonic() - t0 > TIMEOUT:
+            raise SystemExit("qmail-rspawn ended early or took too long")
+        buf += chunk
+        while len(buf) > 1 and buf.find(b"\0", 1) > 0:  # <slot byte><text>\0; the slot byte may itself be 0
+            end = buf.find(b"\0", 1)
+            reply, buf = buf[:end], buf[end + 1:]
+            if reply[1:2] != b"K":
+                raise SystemExit(f"delivery failed: {reply[1:]!r}")
+            free.append(reply[0])
+            done += 1
+    elapsed = time.monotonic() - t0
+    p.stdin.close()
+    p.wait(60)
+    shutil.rmtree(top)
+    return count / elapsed
+
+
 if shutil.which("smtp-sink") is None:
     raise SystemExit("relay-reuse.py: smtp-sink is missing (apt-get install postfix)")
 print(f"relay to smtp-sink on 127.0.0.1: {count} messages of ~4 KiB, {rounds} rounds per mode, {os.cpu_count()} cores")
@@ -123,3 +167,20 @@ for rnd in range(1, rounds + 1):
         rate, cpu, sessions = run(reuse)
         mode = "reuse (in-process, pooled)" if reuse else "no reuse (qmail-remote per delivery)"
         print(f"| {rnd} | {mode} | {rate:,.1f} | {cpu:.2f} | {sessions:,} |", flush=True)
+
+sink_port = free_port()
+user = ["-u", "nobody"] if os.geteuid() == 0 else []
+sink = subprocess.Popen(["smtp-sink", *user, f"127.0.0.1:{sink_port}", "1024"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+try:
+    wait_listening(sink_port)
+    print()
+    print("qmail-rspawn alone (requests fed directly, 20 in flight):")
+    print("| round | mode | deliveries/s |")
+    print("|---:|---|---:|")
+    for rnd in range(1, rounds + 1):
+        for reuse in (False, True):
+            mode = "reuse (in-process, pooled)" if reuse else "no reuse (qmail-remote per delivery)"
+            print(f"| {rnd} | {mode} | {run_rspawn(reuse, sink_port):,.1f} |", flush=True)
+finally:
+    sink.terminate()
+    sink.wait(10)
