@@ -38,18 +38,15 @@ public sealed class QmailRemote(string home, DnsResolver dns, ISet<IPAddress> me
 
         string quotedSender = sender.Length == 0 ? "" : AddressQuote.QuoteAddress(sender);
         var recipients = args.Skip(2).Select(AddressQuote.QuoteAddress).ToList();
-        foreach (MailExchanger mx in found.Candidates)
+        if (SmtpConnector.ConnectFirst(found.Candidates, controls, _tcpto) is not { } connected) return [NoConnection];
+        (Socket socket, MailExchanger mx) = connected;
+        using (socket)
         {
-            if (_tcpto.IsDead(mx.Address)) continue;
-            using Socket? socket = Connect(mx, controls, out bool timedOut);
-            _tcpto.Record(mx.Address, connected: socket is not null, timedOut);
-            if (socket is null) continue;
             using var stream = new NetworkStream(socket, ownsSocket: false);
             var dialogue = new SmtpDialogue(new SmtpChannel(stream), mx, controls.HeloHost, quotedSender, recipients, message,
                 controls.RequiresVerifiedTls(host), route is null ? null : controls.Credentials.Find(route.Relay));
             return dialogue.Run();
         }
-        return [NoConnection];
     }
 
     /// <summary>Writes reports as qmail-remote does: each followed by a NUL.</summary>
@@ -61,30 +58,5 @@ public sealed class QmailRemote(string home, DnsResolver dns, ISet<IPAddress> me
             output.WriteByte(0);
         }
         output.Flush();
-    }
-
-    /// <summary>Connects within timeoutconnect; null on failure, with <paramref name="timedOut"/> telling a timeout
-    /// (ours or the kernel's) from a refusal or an unreachable network, which tcpto does not count.</summary>
-    private static Socket? Connect(MailExchanger mx, RemoteControls controls, out bool timedOut)
-    {
-        timedOut = false;
-        var socket = new Socket(mx.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            if (controls.OutgoingIp is { } local && local.AddressFamily == mx.Address.AddressFamily)
-                socket.Bind(new IPEndPoint(local, 0));
-            using var cts = new CancellationTokenSource(controls.ConnectTimeout);
-            socket.ConnectAsync(new IPEndPoint(mx.Address, mx.Port), cts.Token).AsTask().GetAwaiter().GetResult();
-            int ms = (int)Math.Min(int.MaxValue, controls.RemoteTimeout.TotalMilliseconds);
-            socket.ReceiveTimeout = socket.SendTimeout = ms;
-            socket.NoDelay = true;
-            return socket;
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException)
-        {
-            timedOut = e is OperationCanceledException || e is SocketException { SocketErrorCode: SocketError.TimedOut };
-            socket.Dispose();
-            return null;
-        }
     }
 }

@@ -12,10 +12,15 @@ namespace FastQmail.Delivery.Remote;
 /// fd 1 and 2 a pipe back), many at once, and answers <c>&lt;slot&gt;&lt;K|Z|D&gt;text\0</c> with the folded
 /// report as each ends. A child per delivery, as qmail does, so a <c>QMAILREMOTE</c> wrapper (environment
 /// variable naming another program) works. Unlike qmail, requests arriving together for the same message,
-/// sender and domain share one qmail-remote, so one SMTP transaction carries all those recipients. Ends when qmail-send closes the requests and all are answered.
+/// sender and domain share one qmail-remote, so one SMTP transaction carries all those recipients.
+/// Unless control/remotereuse is 0, QMAILREMOTE is set or <paramref name="qmailRemote"/> is given, qmail-remote's work
+/// runs in this process instead (<see cref="PooledRemote"/>: same reports, folded the same way) and connections are
+/// kept open and reused for the next message to the same destination (<see cref="RemoteReuseSettings"/>).
+/// control/concurrencyperhost holds deliveries to one destination back in either mode.
+/// Ends when qmail-send closes the requests and all are answered.
 /// </summary>
 public sealed class RemoteSpawner(string home, Stream requests, Stream replies, string? qmailRemote = null,
-    TimeSpan? batchWindow = null)
+    TimeSpan? batchWindow = null, RemoteReuseSettings? reuse = null)
 {
     public const byte SpawnLimit = 255;
     /// <summary>qmail-send caps a report at 10000 bytes; more output than this is not read into the reply.</summary>
@@ -28,10 +33,26 @@ public sealed class RemoteSpawner(string home, Stream requests, Stream replies, 
     private readonly object _writeLock = new();
     private readonly HashSet<byte> _busy = new();
     private readonly string _qmailRemote = qmailRemote ?? Environment.GetEnvironmentVariable("QMAILREMOTE") ?? Path.Combine(home, "bin", "qmail-remote");
+    private DestinationLimiter _limiter = new(0);
+    private RemoteConnectionPool? _pool;
+    private PooledRemote? _inProcess;
 
     public void Run()
     {
         TcpTo.Clean(home); // as qmail-rspawn does: every address gets a fresh chance after a restart
+        RemoteReuseSettings settings = reuse ?? RemoteReuseSettings.Load(home);
+        if (settings.Enabled && qmailRemote is null && Environment.GetEnvironmentVariable("QMAILREMOTE") is null)
+        {
+            _pool = new RemoteConnectionPool(settings);
+            _inProcess = new PooledRemote(home, _pool, IpMe.Load());
+        }
+        else _limiter = new DestinationLimiter(settings.PerDestination);
+        try { Serve(); }
+        finally { _pool?.Dispose(); }
+    }
+
+    private void Serve()
+    {
         Send([SpawnLimit]);
         using var pending = new BlockingCollection<SpawnRequest>();
         var reader = Task.Factory.StartNew(() =>
@@ -118,11 +139,28 @@ public sealed class RemoteSpawner(string home, Stream requests, Stream replies, 
             {
                 if (!Posix.TryFstat(mess, out FileStatus st)) error = "Zqmail-spawn unable to fstat message. (#4.3.0)\n";
                 else if (!st.IsRegular) error = "ZSorry, message has wrong type. (#4.3.5)\n";
-                else return RunQmailRemote(mess, host, first.Sender, group.Select(r => r.Recipient).ToArray());
+                else return Run(mess, host, first.Sender, group.Select(r => r.Recipient).ToArray());
             }
             finally { Posix.Close(mess); }
         }
         return Enumerable.Repeat(error, group.Count).ToArray();
+    }
+
+    private string[] Run(int mess, string host, string sender, string[] recipients)
+    {
+        if (_inProcess is null)
+        {
+            _limiter.Enter(host);
+            try { return RunQmailRemote(mess, host, sender, recipients); }
+            finally { _limiter.Exit(host); }
+        }
+        IReadOnlyList<string> reports;
+        try { reports = _inProcess.Deliver(host, sender, recipients, RemoteMessage.FromDescriptor(mess)); }
+        catch (IOException) { reports = ["ZUnable to read message. (#4.3.0)\n"]; }
+        // What qmail-remote would have written to the pipe, read as qmail-rspawn reads it (at most OutputCap bytes).
+        byte[] output = Encoding.UTF8.GetBytes(string.Concat(reports.Select(r => r + "\0")));
+        ReadOnlySpan<byte> read = output.AsSpan(0, Math.Min(output.Length, OutputCap));
+        return recipients.Length == 1 ? [RemoteReportFolder.Fold(0, read)] : RemoteReportFolder.FoldEach(0, read, recipients.Length);
     }
 
     private string[] RunQmailRemote(int mess, string host, string sender, string[] recipients)

@@ -36,6 +36,17 @@ public sealed class ScriptedSmtpPeer : IDisposable
     public bool TlsUsed;
     public string? DropAt;
     public string? StallAt;
+    /// <summary>When set, the peer closes a connection right after accepting this many messages on it.</summary>
+    public int? CloseAfterMessages;
+    /// <summary>How long the peer waits before answering the final dot (to make deliveries overlap).</summary>
+    public TimeSpan BodyDelay = TimeSpan.Zero;
+    private int _connections, _open, _maxOpen;
+    /// <summary>Connections accepted so far.</summary>
+    public int Connections => Volatile.Read(ref _connections);
+    /// <summary>Connections open now (the peer sees them as open until it reads end of stream or sends 221).</summary>
+    public int OpenConnections => Volatile.Read(ref _open);
+    /// <summary>The most connections that were open at one time.</summary>
+    public int MaxOpenConnections => Volatile.Read(ref _maxOpen);
     private readonly List<string> _commands = new();
 
     /// <summary>A snapshot: the peer's thread may still be recording (QUIT) while a test reads.</summary>
@@ -65,9 +76,13 @@ public sealed class ScriptedSmtpPeer : IDisposable
 
     private async Task Serve(TcpClient client)
     {
+        Interlocked.Increment(ref _connections);
+        int open = Interlocked.Increment(ref _open);
+        for (int max; open > (max = Volatile.Read(ref _maxOpen));) Interlocked.CompareExchange(ref _maxOpen, open, max);
         using (client)
         {
             Stream s = client.GetStream();
+            int accepted = 0;
             try
             {
                 if (!await Answer(s, "GREETING")) return;
@@ -109,11 +124,14 @@ public sealed class ScriptedSmtpPeer : IDisposable
                     {
                         byte[] body = await ReadData(s);
                         lock (Messages) Messages.Add(body);
+                        if (BodyDelay > TimeSpan.Zero) await Task.Delay(BodyDelay);
                         if (!await Answer(s, "BODY")) return;
+                        if (++accepted == CloseAfterMessages) return;
                     }
                 }
             }
             catch (IOException) { }
+            finally { Interlocked.Decrement(ref _open); }
         }
     }
 

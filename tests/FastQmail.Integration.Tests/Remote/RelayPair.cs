@@ -8,7 +8,10 @@ public sealed class RelayPair : IDisposable
     public EmbeddedMta A { get; }
     public EmbeddedMta B { get; }
 
-    public RelayPair(params string[] usersOfB)
+    public RelayPair(params string[] usersOfB) : this(null, usersOfB) { }
+
+    /// <summary><paramref name="configureA"/> gets A's home before A starts (to write control files).</summary>
+    public RelayPair(Action<string>? configureA, params string[] usersOfB)
     {
         B = new EmbeddedMta(["example.net"], usersOfB);
         B.Start();
@@ -18,6 +21,7 @@ public sealed class RelayPair : IDisposable
         foreach (string home in (string[])[A.Home, B.Home])
             File.WriteAllText(Path.Combine(home, "control", "resolvconf"), "nameserver 127.0.0.1:9\noptions timeout:1 attempts:1\n");
         File.WriteAllText(Path.Combine(A.Home, "control", "smtproutes"), $"example.net:127.0.0.1:{B.SmtpPort}\n");
+        configureA?.Invoke(A.Home);
         A.Start();
     }
 
