@@ -56,7 +56,7 @@ public class SupervisorTests
         Assert.True(Eventually.True(() => mta.Delivered("postmaster").Length == 3, TimeSpan.FromSeconds(30)), mta.LogText);
         Assert.True(Eventually.True(() => mta.QueuedFiles().Length == 0, TimeSpan.FromSeconds(15)), string.Join(", ", mta.QueuedFiles()));
         // Whichever of the group is reaped first (qmail-send, or a helper that saw EOF) is reported.
-        Assert.Matches(@"fastqmail: qmail-(send|lspawn|clean) died \((signal 9|exit \d+)\); restarting", mta.LogText);
+        Assert.Matches(@"fastqmail: qmail-(send|lspawn|rspawn|clean) died \((signal 9|exit \d+)\); restarting", mta.LogText);
         Assert.Equal(0, mta.Stop());
     }
 }

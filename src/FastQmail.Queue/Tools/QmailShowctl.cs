@@ -58,7 +58,11 @@ public sealed class QmailShowctl(string home, TextWriter output)
         List("virtualdomains", "No virtual domains.", "Virtual domain: ", "");
 
         foreach (string file in Directory.EnumerateFileSystemEntries(_control.Directory).Select(p => Path.GetFileName(p)).Order(StringComparer.Ordinal))
-            if (!Known.Contains(file)) output.Write($"\n{file}: I have no idea what this file does.\n");
+        {
+            if (Known.Contains(file)) continue;
+            if (FastQmailControls.TryGetValue(file, out string? meaning)) FastQmailControl(file, meaning);
+            else output.Write($"\n{file}: I have no idea what this file does.\n");
+        }
         output.Flush();
         return 0;
     }
@@ -70,6 +74,44 @@ public sealed class QmailShowctl(string home, TextWriter output)
         "me", "morercpthosts", "morercpthosts.cdb", "percenthack", "plusdomain", "qmqpservers", "queuelifetime",
         "rcpthosts", "smtpgreeting", "smtproutes", "timeoutconnect", "timeoutremote", "timeoutsmtpd", "virtualdomains",
     ];
+
+    /// <summary>FastQmail's own control files (qmail has none of them): shown only when present, so a qmail control
+    /// directory gives qmail-showctl's output unchanged. Files that hold secrets or binary data are not printed.</summary>
+    private static readonly Dictionary<string, string> FastQmailControls = new(StringComparer.Ordinal)
+    {
+        ["authfaildelay"] = "Seconds before a failed AUTH is answered",
+        ["authplaintext"] = "AUTH without TLS (1 = allowed)",
+        ["checkpassword"] = "The checkpassword program for AUTH",
+        ["concurrencyincoming"] = "Most SMTP connections the listener serves at once",
+        ["concurrencyperhost"] = "Most remote deliveries to one destination at once",
+        ["enhancedstatuscodes"] = "RFC 3463 codes in SMTP replies (1 = on)",
+        ["greetdelay"] = "Seconds before the SMTP greeting",
+        ["maxbadcommands"] = "Bad SMTP commands before 421",
+        ["maxperip"] = "Most SMTP connections from one address",
+        ["maxrcpt"] = "Most recipients per message",
+        ["outgoingip"] = "SMTP client source address",
+        ["rcptcheck"] = "Recipient check at RCPT (0 = off)",
+        ["remoteidletime"] = "Seconds an idle outgoing connection is kept",
+        ["remotemaxidle"] = "Most idle outgoing connections kept",
+        ["remotemaxmessages"] = "Most messages over one outgoing connection",
+        ["remotereuse"] = "Outgoing connection reuse (0 = one qmail-remote per delivery)",
+        ["requiretls"] = "STARTTLS required before MAIL (1 = on)",
+        ["resolvconf"] = "Name servers (resolv.conf format): *",
+        ["servercert.pem"] = "STARTTLS certificate and key: *",
+        ["smtproutes-auth"] = "AUTH credentials for smarthosts: *",
+        ["submissionport"] = "Submission listener of fastqmail start",
+        ["tcp.smtp.cdb"] = "SMTP access rules (tcprules cdb): *",
+        ["timeoutdata"] = "Seconds for a whole SMTP DATA",
+        ["tlsdestinations"] = "Destinations that must use verified TLS: *",
+    };
+
+    private void FastQmailControl(string name, string meaning)
+    {
+        output.Write($"\n{name}: ");
+        if (meaning.EndsWith(": *", StringComparison.Ordinal)) { output.Write($"{meaning[..^3]}: present.\n"); return; }
+        string? line = _control.ReadLine(name);
+        output.Write($"{meaning}: {Safe(line ?? "")}.\n");
+    }
 
     private void Int(string name, string fallback, string pre, string post)
     {

@@ -30,6 +30,7 @@ public sealed class SmtpdTlsAuthTests : IDisposable
         File.WriteAllText(Path.Combine(control, "me"), "mx.example.test\n");
         File.WriteAllText(Path.Combine(control, "rcpthosts"), "example.test\n");
         File.WriteAllText(Path.Combine(control, "databytes"), "2000\n");
+        File.WriteAllText(Path.Combine(control, "authfaildelay"), "0\n"); // wrong passwords are answered at once
         WriteCertificate(Path.Combine(control, "servercert.pem"));
         _spool = _home["spool"];
         Directory.CreateDirectory(_spool);

@@ -52,6 +52,8 @@ public class QueueToolsTests
         using var q = new QueueFixture();
         q.Control("concurrencyremote", "300");
         q.Control("mystery", "x");
+        q.Control("rcptcheck", "0");
+        q.Control("smtproutes-auth", "relay.example:u:s3cret");
         var output = new StringWriter();
         Assert.Equal(0, new QmailShowctl(q.Home, output).Run());
         string text = output.ToString();
@@ -65,7 +67,11 @@ public class QueueToolsTests
         Assert.Contains("\nmorercpthosts: (Default.) No rcpthosts; morercpthosts is irrelevant.\n", text);
         Assert.Contains("\nmorercpthosts.cdb: (Default.) No effect.\n", text);
         Assert.Contains("\nvirtualdomains: \nVirtual domain: virtual.test:virt\n", text);
-        Assert.EndsWith("\nmystery: I have no idea what this file does.\n", text);
+        Assert.Contains("\nmystery: I have no idea what this file does.\n", text);
+        // FastQmail's own controls are explained when present; files with secrets are never printed.
+        Assert.Contains("\nrcptcheck: Recipient check at RCPT (0 = off): 0.\n", text);
+        Assert.Contains("\nsmtproutes-auth: AUTH credentials for smarthosts: present.\n", text);
+        Assert.DoesNotContain("s3cret", text);
     }
 
     [Fact]

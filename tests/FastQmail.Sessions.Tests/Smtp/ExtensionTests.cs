@@ -119,6 +119,7 @@ public class ExtensionTests
     {
         await using var d = new SmtpDialog();
         d.Control("authplaintext", "1");
+        d.Control("authfaildelay", "0"); // the wrong password below is answered at once
         d.Control("rcpthosts", "mx.example");
         d.Control("checkpassword", WriteCheckpassword(d.Home.Path) + " /bin/true");
         d.Start();
