@@ -55,19 +55,6 @@ public sealed class SocketListener : IAsyncDisposable
         _acceptLoops = _listeners.Select(AcceptLoopAsync).ToArray();
     }
 
-    /// <summary>Serves until SIGTERM or SIGINT, then stops. Returns 0.</summary>
-    public async Task<int> RunUntilSignalAsync(TimeSpan grace)
-    {
-        var signalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnSignal(PosixSignalContext c) { c.Cancel = true; signalled.TrySetResult(); }
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        Start();
-        await signalled.Task;
-        await StopAsync(grace);
-        return 0;
-    }
-
     /// <summary>Stops accepting; waits for open connections at most <paramref name="grace"/>, then cancels them.</summary>
     public async Task StopAsync(TimeSpan grace)
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using FastQmail.Core;
 using FastQmail.Core.Native;
 using FastQmail.Protocols.Cdb;
 using FastQmail.Protocols.TcpRules;
@@ -22,7 +23,7 @@ public static class TcpRulesCommand
         string cdbPath = args[0], tmpPath = args[1];
 
         int fd = Posix.Open(tmpPath, Posix.O_WRONLY | Posix.O_CREAT | O_TRUNC | Posix.O_CLOEXEC, 420 /* 0644 */);
-        if (fd < 0) return Die(error, 111, $"{Fatal}unable to create {tmpPath}: {DjbErrors.Of(Posix.LastErrno)}");
+        if (fd < 0) return Die(error, 111, $"{Fatal}unable to create {tmpPath}: {ErrorText.Of(Posix.LastErrno)}");
         try
         {
             byte[] rules;
@@ -39,10 +40,10 @@ public static class TcpRulesCommand
                 return Die(error, 100, $"{Fatal}unable to parse this line: {Encoding.Latin1.GetString(rules.AsSpan(bad))}");
 
             if (!Posix.WriteAll(fd, cdb.ToArray()) || Posix.Fsync(fd) != 0)
-                return Die(error, 111, $"{Fatal}unable to write to {tmpPath}: {DjbErrors.Of(Posix.LastErrno)}");
+                return Die(error, 111, $"{Fatal}unable to write to {tmpPath}: {ErrorText.Of(Posix.LastErrno)}");
             int closed = Posix.Close(fd);
             fd = -1;
-            if (closed != 0) return Die(error, 111, $"{Fatal}unable to write to {tmpPath}: {DjbErrors.Of(Posix.LastErrno)}");
+            if (closed != 0) return Die(error, 111, $"{Fatal}unable to write to {tmpPath}: {ErrorText.Of(Posix.LastErrno)}");
         }
         finally
         {
@@ -51,7 +52,7 @@ public static class TcpRulesCommand
         try { File.Move(tmpPath, cdbPath, overwrite: true); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return Die(error, 111, $"{Fatal}unable to move {tmpPath} to {cdbPath}: {DjbErrors.Of(e)}");
+            return Die(error, 111, $"{Fatal}unable to move {tmpPath} to {cdbPath}: {ErrorText.Of(e)}");
         }
         return 0;
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using FastQmail.Core;
 using FastQmail.Core.Native;
 using FastQmail.Delivery.Local;
 using Microsoft.Win32.SafeHandles;

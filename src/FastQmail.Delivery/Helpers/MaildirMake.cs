@@ -1,3 +1,4 @@
+using FastQmail.Core;
 using FastQmail.Delivery.Local;
 
 namespace FastQmail.Delivery.Helpers;

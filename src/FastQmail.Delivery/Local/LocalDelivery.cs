@@ -1,4 +1,5 @@
 using System.Text;
+using FastQmail.Core;
 using FastQmail.Core.Native;
 using FastQmail.Core.Queueing;
 using FastQmail.Protocols.DotQmail;

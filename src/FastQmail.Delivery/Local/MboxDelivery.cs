@@ -1,3 +1,4 @@
+using FastQmail.Core;
 using FastQmail.Core.Native;
 using Microsoft.Win32.SafeHandles;
 

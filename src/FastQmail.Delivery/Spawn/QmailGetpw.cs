@@ -1,3 +1,4 @@
+using FastQmail.Core;
 using FastQmail.Core.Native;
 using FastQmail.Delivery.Local;
 using FastQmail.Protocols.Users;
