@@ -8,6 +8,8 @@ namespace FastQmail.Delivery.Remote;
 public sealed class SmtpRoutes
 {
     private readonly Dictionary<string, string> _routes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _suffixes;
+    private readonly int _longestKey;
 
     public SmtpRoutes(IEnumerable<string>? lines)
     {
@@ -16,7 +18,9 @@ public sealed class SmtpRoutes
             int colon = line.IndexOf(':');
             if (colon < 0) continue;
             _routes.TryAdd(line[..colon], line[(colon + 1)..]); // first line for a key wins, as constmap does
+            _longestKey = Math.Max(_longestKey, colon);
         }
+        _suffixes = _routes.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>The route for <paramref name="host"/>: null when none applies or the matching entry's relay is empty.</summary>
@@ -25,8 +29,10 @@ public sealed class SmtpRoutes
         string? value = null;
         if (!_routes.TryGetValue(host, out value))
         {
-            for (int i = 0; i < host.Length && value is null; i++)
-                if (host[i] == '.') _routes.TryGetValue(host[i..], out value);
+            // Only suffixes no longer than the longest key can match: a host of thousands of dots costs no more than
+            // a short one (qmail's loop tries every dot; the answer is the same).
+            for (int i = Math.Max(0, host.Length - _longestKey); i < host.Length && value is null; i++)
+                if (host[i] == '.') _suffixes.TryGetValue(host.AsSpan(i), out value);
             if (value is null) _routes.TryGetValue("", out value);
         }
         if (string.IsNullOrEmpty(value)) return null;
