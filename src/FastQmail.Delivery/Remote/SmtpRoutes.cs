@@ -11,6 +11,9 @@ public sealed class SmtpRoutes
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _suffixes;
     private readonly int _longestKey;
 
+    /// <summary>The longest <c>.suffix</c> key that is tried (longer keys match only a whole host).</summary>
+    public const int MaxSuffix = 1024;
+
     public SmtpRoutes(IEnumerable<string>? lines)
     {
         foreach (string line in lines ?? [])
@@ -30,8 +33,9 @@ public sealed class SmtpRoutes
         if (!_routes.TryGetValue(host, out value))
         {
             // Only suffixes no longer than the longest key can match: a host of thousands of dots costs no more than
-            // a short one (qmail's loop tries every dot; the answer is the same).
-            for (int i = Math.Max(0, host.Length - _longestKey); i < host.Length && value is null; i++)
+            // a short one (qmail's loop tries every dot; the answer is the same). Suffix keys are capped at
+            // MaxSuffix characters (a domain name has at most 253), so even a control file with a huge key costs little.
+            for (int i = Math.Max(0, host.Length - Math.Min(_longestKey, MaxSuffix)); i < host.Length && value is null; i++)
                 if (host[i] == '.') _suffixes.TryGetValue(host.AsSpan(i), out value);
             if (value is null) _routes.TryGetValue("", out value);
         }
