@@ -23,8 +23,16 @@ public static class ProgramRun
         var stdout = new MemoryStream();
         var outTask = p.StandardOutput.BaseStream.CopyToAsync(stdout);
         var errTask = p.StandardError.ReadToEndAsync();
-        if (stdin is not null) p.StandardInput.BaseStream.Write(stdin);
-        p.StandardInput.Close();
+        try
+        {
+            if (stdin is not null) p.StandardInput.BaseStream.Write(stdin);
+            p.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // EPIPE: the program exited without reading all of its input (a usage error, say). What it did is in
+            // its exit code and output, which the caller asserts.
+        }
         if (!p.WaitForExit(timeout ?? TimeSpan.FromSeconds(30)))
         {
             p.Kill(entireProcessTree: true);
