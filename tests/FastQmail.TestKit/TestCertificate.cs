@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace FastQmail.Sessions.Tests.Transport;
+namespace FastQmail.TestKit;
 
 /// <summary>A self-signed certificate for localhost, written as control/servercert.pem (certificate then key).</summary>
 public static class TestCertificate

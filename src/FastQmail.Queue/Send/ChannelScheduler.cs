@@ -24,6 +24,7 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
     private readonly List<DeliveryPass> _active = new();
     private readonly InFlightDelivery?[] _slots = new InFlightDelivery?[256];
     private readonly List<(SafeFileHandle File, string Path, Action<string>? Step)> _unsyncedMarks = new();
+    private readonly List<DeliveryPass> _finished = new(); // reused every pump: the main loop pumps on every turn
     private int _next;
 
     public bool IsLocal => local;
@@ -74,13 +75,14 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
         }
         if (!stopping && Alive) StartDeliveries(now);
         SyncMarks();
-        var finished = new List<DeliveryPass>();
         for (int i = _active.Count - 1; i >= 0; i--)
         {
             DeliveryPass p = _active[i];
-            if (p.InFlight == 0 && (p.Pending.Count == 0 || stopping || !Alive)) { _active.RemoveAt(i); finished.Add(p); }
+            if (p.InFlight == 0 && (p.Pending.Count == 0 || stopping || !Alive)) { _active.RemoveAt(i); _finished.Add(p); }
         }
-        if (finished.Count > 0) FinishPasses(finished, now);
+        if (_finished.Count == 0) return;
+        try { FinishPasses(_finished, now); }
+        finally { _finished.Clear(); }
     }
 
     /// <summary>fsync of the marks written since the last pump, all at once.</summary>

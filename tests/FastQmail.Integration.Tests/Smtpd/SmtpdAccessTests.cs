@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.RegularExpressions;
 using FastQmail.TestKit;
@@ -34,7 +32,7 @@ public sealed class SmtpdAccessTests : IDisposable
         File.WriteAllText(Path.Combine(control, "me"), "mx.example.test\n");
         File.WriteAllText(Path.Combine(control, "rcpthosts"), "example.test\n");
         File.WriteAllText(Path.Combine(control, "authfaildelay"), "0\n");
-        WriteCertificate(Path.Combine(control, "servercert.pem"));
+        TestCertificate.WritePem(Path.Combine(control, "servercert.pem"));
         _spool = _home["spool"];
         Directory.CreateDirectory(_spool);
         string queue = Path.Combine(_home.Path, "fake-queue");
@@ -56,14 +54,6 @@ public sealed class SmtpdAccessTests : IDisposable
         _server = Process.Start(psi)!;
         Ports.WaitListening(_smtp, TimeSpan.FromSeconds(10));
         Ports.WaitListening(_submission, TimeSpan.FromSeconds(10));
-    }
-
-    private static void WriteCertificate(string path)
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using X509Certificate2 cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        File.WriteAllText(path, cert.ExportCertificatePem() + "\n" + key.ExportPkcs8PrivateKeyPem() + "\n");
     }
 
     private static SmtpClient Client() => new() { ServerCertificateValidationCallback = (_, _, _, _) => true };

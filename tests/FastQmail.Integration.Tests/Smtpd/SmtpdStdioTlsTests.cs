@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using FastQmail.TestKit;
 using MailKit.Net.Smtp;
@@ -21,12 +19,7 @@ public sealed class SmtpdStdioTlsTests
         Directory.CreateDirectory(control);
         File.WriteAllText(Path.Combine(control, "me"), "mx.example.test\n");
         File.WriteAllText(Path.Combine(control, "rcpthosts"), "example.test\n");
-        using (var key = ECDsa.Create(ECCurve.NamedCurves.nistP256))
-        {
-            var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-            using X509Certificate2 cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-            File.WriteAllText(Path.Combine(control, "servercert.pem"), cert.ExportCertificatePem() + "\n" + key.ExportPkcs8PrivateKeyPem() + "\n");
-        }
+        TestCertificate.WritePem(Path.Combine(control, "servercert.pem"));
         string spool = home["spool"];
         Directory.CreateDirectory(spool);
         string queue = Path.Combine(home.Path, "fake-queue");

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.RegularExpressions;
 using FastQmail.TestKit;
@@ -31,7 +29,7 @@ public sealed class SmtpdTlsAuthTests : IDisposable
         File.WriteAllText(Path.Combine(control, "rcpthosts"), "example.test\n");
         File.WriteAllText(Path.Combine(control, "databytes"), "2000\n");
         File.WriteAllText(Path.Combine(control, "authfaildelay"), "0\n"); // wrong passwords are answered at once
-        WriteCertificate(Path.Combine(control, "servercert.pem"));
+        TestCertificate.WritePem(Path.Combine(control, "servercert.pem"));
         _spool = _home["spool"];
         Directory.CreateDirectory(_spool);
         string queue = Script("fake-queue", $"#!/bin/sh\ncat > {_spool}/msg.$$ && cat <&1 > {_spool}/env.$$\n");
@@ -53,14 +51,6 @@ public sealed class SmtpdTlsAuthTests : IDisposable
         File.WriteAllText(path, text);
         File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
         return path;
-    }
-
-    private static void WriteCertificate(string path)
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using X509Certificate2 cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        File.WriteAllText(path, cert.ExportCertificatePem() + "\n" + key.ExportPkcs8PrivateKeyPem() + "\n");
     }
 
     private static SmtpClient Client() => new() { ServerCertificateValidationCallback = (_, _, _, _) => true };
