@@ -17,6 +17,11 @@ public interface IQueueFileSystem
 
     bool Unlink(string path);
 
+    /// <summary>Removes a name whose message is done, like <see cref="Unlink"/>; the real file system keeps the file for
+    /// reuse (<see cref="SpareFiles"/>). <paramref name="truncate"/>: the file can have no other live name, so its data
+    /// may go now.</summary>
+    bool Retire(string path, bool truncate = false) => Unlink(path);
+
     /// <summary>Writes all of <paramref name="data"/>.</summary>
     bool Write(int fd, ReadOnlySpan<byte> data);
 

@@ -10,7 +10,7 @@ namespace FastQmail.Queue;
 public sealed class InProcessQueue(QueuePaths paths, InvokedBy who, IQueueFileSystem? fileSystem = null,
     TimeProvider? clock = null) : IMessageQueue
 {
-    private readonly IQueueFileSystem _fs = fileSystem ?? QueueFileSystem.Instance;
+    private readonly IQueueFileSystem _fs = fileSystem ?? QueueFileSystem.For(paths);
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     public IQueueSubmission Open() =>

@@ -14,7 +14,7 @@ public sealed class QmailCleanProgram(QueuePaths paths, IQueueFileSystem? fileSy
 
     private const int MinRequest = 7, MaxRequest = 100, CleanupEvery = 30;
 
-    private readonly IQueueFileSystem _fs = fileSystem ?? QueueFileSystem.Instance;
+    private readonly IQueueFileSystem _fs = fileSystem ?? QueueFileSystem.For(paths);
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     public int Run(Stream input, Stream output)
@@ -54,10 +54,12 @@ public sealed class QmailCleanProgram(QueuePaths paths, IQueueFileSystem? fileSy
             return (byte)'x';
         long id = (long)value;
         string intd = paths.Intd(id);
+        // The files go to the spare pool (SpareFiles) rather than away: a finished mess file is emptied there; the
+        // envelope keeps its bytes until todo/ is unlinked too (both names are one file) and the pool's taker empties it.
         if (request.StartsWith("foop/"u8))
-            return _fs.Unlink(intd) && _fs.Unlink(paths.Mess(id)) ? (byte)'+' : (byte)'!';
+            return _fs.Retire(intd) && _fs.Retire(paths.Mess(id), truncate: true) ? (byte)'+' : (byte)'!';
         if (request.StartsWith("todo/"u8))
-            return _fs.Unlink(intd) && _fs.Unlink(paths.Todo(id)) ? (byte)'+' : (byte)'!';
+            return _fs.Retire(intd) && _fs.Unlink(paths.Todo(id)) ? (byte)'+' : (byte)'!';
         return (byte)'x';
     }
 

@@ -17,7 +17,7 @@ public static class QmailQueueProgram
         if (!Directory.Exists(paths.Home)) return QueueExitCodes.HomeDirectory;
         if (!Directory.Exists(paths.Root)) return QueueExitCodes.QueueDirectory;
 
-        using QueueWriter writer = QueueWriter.Start(paths, fileSystem ?? QueueFileSystem.Instance, who, uid, pid, now);
+        using QueueWriter writer = QueueWriter.Start(paths, fileSystem ?? QueueFileSystem.For(paths), who, uid, pid, now);
         if (writer.Failure != 0) return writer.Failure;
 
         // fd 0 to EOF first: callers close it before they write the envelope (qmail.c qmail_from).

@@ -3,10 +3,15 @@ using Microsoft.Win32.SafeHandles;
 
 namespace FastQmail.Queue;
 
-/// <summary>The real <see cref="IQueueFileSystem"/>: libc calls through <see cref="Posix"/>.</summary>
-public sealed class QueueFileSystem : IQueueFileSystem
+/// <summary>The real <see cref="IQueueFileSystem"/>: libc calls through <see cref="Posix"/>. With a pool of
+/// <see cref="SpareFiles"/>, new files are recycled ones when the pool has any, and retired names feed it.</summary>
+public sealed class QueueFileSystem(SpareFiles? spares = null) : IQueueFileSystem
 {
+    /// <summary>Plain creates and unlinks, no pool.</summary>
     public static readonly QueueFileSystem Instance = new();
+
+    /// <summary>The file system of the queue at <paramref name="paths"/>, recycling qmail-queue's files.</summary>
+    public static QueueFileSystem For(QueuePaths paths) => new(SpareFiles.ForQueue(paths));
 
     /// <summary>0644: what qmail-queue's umask 033 gives its mess and intd files.</summary>
     private const int FileMode0644 = 0x1A4;
@@ -16,6 +21,7 @@ public sealed class QueueFileSystem : IQueueFileSystem
 
     public int CreateExclusive(string path)
     {
+        if (spares?.TryTake(path) is int spare and >= 0) return spare;
         int fd = Posix.Open(path, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_CLOEXEC, FileMode0644);
         if (fd < 0) return -1;
         // In-process writers (qmail-smtpd, qmail-send's bounces) run with their own umask, not 033:
@@ -46,15 +52,14 @@ public sealed class QueueFileSystem : IQueueFileSystem
         catch (UnauthorizedAccessException) { return false; }
     }
 
+    public bool Retire(string path, bool truncate = false) => spares?.Retire(path, truncate) ?? Unlink(path);
+
     public bool Write(int fd, ReadOnlySpan<byte> data) => Posix.WriteAll(fd, data);
 
     public bool Fsync(int fd) => Posix.Fsync(fd) == 0;
 
-    public bool FsyncDirectory(string path)
-    {
-        try { Posix.FsyncDirectory(path); return true; }
-        catch (IOException) { return false; }
-    }
+    /// <summary>Concurrent writers' fsyncs of todo/ and mess/N share one (DirectorySync: group commit).</summary>
+    public bool FsyncDirectory(string path) => DirectorySync.Fsync(path);
 
     public void Truncate(int fd)
     {

@@ -29,6 +29,9 @@ public static class QueueLayout
         yield return ("bounce", Mode0700);
         yield return ("lock", Mode0750);
         yield return ("corrupt", Mode0700); // FastQmail's own: queue files qmail-send could not parse (Send/CorruptFiles)
+        yield return ("spare", Mode0700); // FastQmail's own: recycled files (SpareFiles), qmail-queue's and qmail-send's
+        yield return ("spare/queue", Mode0700);
+        yield return ("spare/send", Mode0700);
         foreach (string split in QueuePaths.SplitDirectories)
         {
             UnixFileMode mode = split == "mess" ? Mode0750 : Mode0700;

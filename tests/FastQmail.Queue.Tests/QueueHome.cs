@@ -17,11 +17,12 @@ public sealed class QueueHome : IDisposable
     public string Home => _dir.Path;
     public QueuePaths Paths { get; }
 
-    /// <summary>Every file under queue/ except lock/, as "dir/relative" with '/' separators, sorted.</summary>
+    /// <summary>Every file under queue/ except lock/ and spare/ (recycled files, which hold no message, SpareFiles),
+    /// as "dir/relative" with '/' separators, sorted.</summary>
     public List<string> Files() =>
         Directory.EnumerateFiles(Paths.Root, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(Paths.Root, f).Replace('\\', '/'))
-            .Where(f => !f.StartsWith("lock/", StringComparison.Ordinal))
+            .Where(f => !f.StartsWith("lock/", StringComparison.Ordinal) && !f.StartsWith("spare/", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal).ToList();
 
     /// <summary>The files with ids and pid names generalised: "pid/*", "mess/N/ID", "intd/ID", "todo/ID".</summary>

@@ -39,13 +39,5 @@ public static class FsyncBatch
         if (workers < Width + 2) ThreadPool.SetMinThreads(Width + 2, io);
     }
 
-    private static bool TryFsyncDirectory(string path)
-    {
-        try
-        {
-            Posix.FsyncDirectory(path);
-            return true;
-        }
-        catch (IOException) { return false; }
-    }
+    private static bool TryFsyncDirectory(string path) => DirectorySync.Fsync(path);
 }

@@ -10,7 +10,7 @@ namespace FastQmail.Core.Native;
 public static partial class Posix
 {
     public const int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0x40, O_EXCL = 0x80, O_NONBLOCK = 0x800,
-        O_APPEND = 0x400, O_DIRECTORY = 0x10000, O_CLOEXEC = 0x80000;
+        O_APPEND = 0x400, O_DIRECTORY = 0x10000, O_NOFOLLOW = 0x20000, O_CLOEXEC = 0x80000;
     public const int EINTR = 4, ENOENT = 2, EEXIST = 17, EAGAIN = 11, ENOSPC = 28, ENXIO = 6, ECHILD = 10;
     public const int LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
     public const int SIGHUP = 1, SIGINT = 2, SIGKILL = 9, SIGPIPE = 13, SIGALRM = 14, SIGTERM = 15, SIGCHLD = 17;
@@ -35,6 +35,28 @@ public static partial class Posix
 
     [LibraryImport("libc", EntryPoint = "link", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Link(string oldPath, string newPath);
+
+    [LibraryImport("libc", EntryPoint = "unlink", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Unlink(string path);
+
+    [LibraryImport("libc", EntryPoint = "renameat2", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int RenameAt2Raw(int oldDirFd, string oldPath, int newDirFd, string newPath, uint flags);
+
+    /// <summary>renameat2(RENAME_NOREPLACE): moves a name only if <paramref name="newPath"/> does not exist (EEXIST
+    /// otherwise), as atomically as rename(2). Needs glibc 2.28 and a file system that supports the flag (ext4, xfs,
+    /// btrfs, tmpfs do).</summary>
+    public static int RenameNoReplace(string oldPath, string newPath) => RenameAt2Raw(AtFdCwd, oldPath, AtFdCwd, newPath, 1);
+
+    private const int AtFdCwd = -100;
+
+    [LibraryImport("libc", EntryPoint = "ftruncate", SetLastError = true)]
+    public static partial int Ftruncate(int fd, long length);
+
+    [LibraryImport("libc", EntryPoint = "truncate", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Truncate(string path, long length);
+
+    [LibraryImport("libc", EntryPoint = "fchmod", SetLastError = true)]
+    public static partial int Fchmod(int fd, int mode);
 
     [LibraryImport("libc", EntryPoint = "mkfifo", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Mkfifo(string path, int mode);

@@ -8,6 +8,9 @@ public readonly record struct FileStatus(ulong Inode, uint Mode, uint Uid, uint 
     public bool IsRegular => (Mode & 0xF000) == 0x8000;
     public bool IsDirectory => (Mode & 0xF000) == 0x4000;
     public bool IsFifo => (Mode & 0xF000) == 0x1000;
+
+    /// <summary>st_nlink: how many names the file has.</summary>
+    public ulong Links { get; init; }
 }
 
 public static partial class Posix
@@ -22,16 +25,31 @@ public static partial class Posix
     [LibraryImport("libc", EntryPoint = "lstat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int LstatRaw(string path, Span<byte> buf);
 
-    public static bool TryFstat(int fd, out FileStatus status) => Decode(FstatRaw(fd, Buf(out var b)), b, out status);
-    public static bool TryStat(string path, out FileStatus status) => Decode(StatRaw(path, Buf(out var b)), b, out status);
-    public static bool TryLstat(string path, out FileStatus status) => Decode(LstatRaw(path, Buf(out var b)), b, out status);
+    // The buffer is on the stack: a stat per RCPT (the recipient check) or per queue file allocates nothing.
+    public static bool TryFstat(int fd, out FileStatus status)
+    {
+        Span<byte> b = stackalloc byte[StatSize];
+        return Decode(FstatRaw(fd, b), b, out status);
+    }
 
-    private static Span<byte> Buf(out byte[] b) { b = new byte[256]; return b; }
+    public static bool TryStat(string path, out FileStatus status)
+    {
+        Span<byte> b = stackalloc byte[StatSize];
+        return Decode(StatRaw(path, b), b, out status);
+    }
 
-    private static bool Decode(int rc, byte[] b, out FileStatus status)
+    public static bool TryLstat(string path, out FileStatus status)
+    {
+        Span<byte> b = stackalloc byte[StatSize];
+        return Decode(LstatRaw(path, b), b, out status);
+    }
+
+    /// <summary>More than struct stat's 144 bytes, in case a libc's is larger.</summary>
+    private const int StatSize = 256;
+
+    private static bool Decode(int rc, ReadOnlySpan<byte> s, out FileStatus status)
     {
         if (rc != 0) { status = default; return false; }
-        ReadOnlySpan<byte> s = b;
         status = new FileStatus(
             Inode: BitConverter.ToUInt64(s[8..]),
             Mode: BitConverter.ToUInt32(s[24..]),
@@ -39,7 +57,8 @@ public static partial class Posix
             Gid: BitConverter.ToUInt32(s[32..]),
             Size: BitConverter.ToInt64(s[48..]),
             ATimeSeconds: BitConverter.ToInt64(s[72..]),
-            MTimeSeconds: BitConverter.ToInt64(s[88..]));
+            MTimeSeconds: BitConverter.ToInt64(s[88..]))
+        { Links = BitConverter.ToUInt64(s[16..]) };
         return true;
     }
 }

@@ -61,7 +61,8 @@ public static class MaildirDelivery
             step?.Invoke("maildir: unlink tmp");
             File.Delete(tmpPath);
             step?.Invoke("maildir: fsync new");
-            Posix.FsyncDirectory(newDir);
+            // Shared with the other deliveries into this Maildir that linked meanwhile (qmail-lspawn runs them at once).
+            if (!DirectorySync.Fsync(newDir)) throw new IOException("unable to fsync new/");
             // tmp/ is not fsynced: if the unlink of the tmp/ name is lost in a crash, that name is a second link to the
             // delivered file, which readers remove after 36 hours as any tmp/ leftover; the delivery itself is safe.
             return name;

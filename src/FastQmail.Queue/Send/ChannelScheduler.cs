@@ -40,6 +40,9 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
     /// <summary>The crash-test hook (see <see cref="QmailSend"/>): called before each durable step.</summary>
     public Action<string>? Step { get; set; }
 
+    /// <summary>Where a finished pass's channel file goes (recycled by preprocessing); null: unlinked.</summary>
+    public SpareFiles? Spares { get; set; }
+
     private string Channel => local ? "local" : "remote";
 
     public void Enqueue(long id, long when)
@@ -194,13 +197,9 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
         foreach (DeliveryPass p in finished)
         {
             if (p.Left || p.Pending.Count > 0) { _due.Enqueue(p.Id, p.RetryAt); continue; }
-            try
-            {
-                Step?.Invoke($"unlink {Channel} file");
-                File.Delete(p.ChannelPath);
-                removed.Add(p);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Unfinished(p, now); }
+            Step?.Invoke($"unlink {Channel} file");
+            if (SpareFiles.Remove(Spares, p.ChannelPath)) removed.Add(p);
+            else Unfinished(p, now);
         }
         if (removed.Count == 0) return;
         Step?.Invoke($"fsync {Channel} directory");

@@ -21,6 +21,9 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
 
     private readonly List<long> _gone = [];
 
+    /// <summary>Where a finished message's info file goes (recycled by preprocessing); null: unlinked.</summary>
+    public SpareFiles? Spares { get; set; }
+
     public long NextWake => _retry.TryPeek(out _, out long due) ? due : long.MaxValue;
 
     /// <summary>Called when a channel file went away: finishes the message now if nothing else holds it.</summary>
@@ -93,18 +96,11 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
             return false;
         }
         log.End(id);
-        try
-        {
-            Step?.Invoke("unlink info");
-            File.Delete(paths.Info(id));
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            log.Warning($"unable to unlink info/{id % Limits.QueueSplit}/{id}");
-            _retry.Enqueue(id, now + Limits.SysFailRetrySeconds);
-            return false;
-        }
+        Step?.Invoke("unlink info");
+        if (SpareFiles.Remove(Spares, paths.Info(id))) return true;
+        log.Warning($"unable to unlink info/{id % Limits.QueueSplit}/{id}");
+        _retry.Enqueue(id, now + Limits.SysFailRetrySeconds);
+        return false;
     }
 
     private bool InjectBounce(long id, string sender, string bouncePath, long now)

@@ -29,6 +29,9 @@ public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, Sen
     /// <summary>The crash-test hook (see <see cref="QmailSend"/>): called before each durable step.</summary>
     public Action<string>? Step { get; set; }
 
+    /// <summary>Recycled files (retired info, local and remote files) taken before a new file is created; null: always create.</summary>
+    public SpareFiles? Spares { get; set; }
+
     public PreprocessResult Process(long id) => ProcessBatch([id])[0];
 
     /// <summary>Preprocesses every id; result i is that of <paramref name="ids"/>[i].</summary>
@@ -120,7 +123,8 @@ public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, Sen
     private bool WriteNew(Written w, string kind, string path, byte[] content)
     {
         Step?.Invoke("create " + kind);
-        int fd = Posix.Open(path, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_CLOEXEC, 0x180);
+        int fd = Spares?.TryTake(path) ?? -1;
+        if (fd < 0) fd = Posix.Open(path, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_CLOEXEC, 0x180);
         if (fd < 0) { log.Warning($"unable to create {Rel(path)}"); return false; }
         w.Files.Add(new WrittenFile(kind, path, new SafeFileHandle(fd, ownsHandle: true)));
         Step?.Invoke("write " + kind);

@@ -78,6 +78,8 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
         _remote = new ChannelScheduler(false, _paths, _log, rewriter, remoteSpawn, () => ++_deliveries, LogStatus, id => _completion.ChannelGoneLater(id));
         _local.Corrupt = _remote.Corrupt = corrupt;
         _local.Step = _remote.Step = step;
+        // info, local and remote files are recycled (SpareFiles): retired when their message or pass ends, taken by preprocessing.
+        _local.Spares = _remote.Spares = _completion.Spares = preprocessor.Spares = SpareFiles.ForSend(_paths);
         ApplyLimits();
 
         localSpawn.StartReader((slot, report) => Post(new(SendEventKind.Reply, true, slot, report)), () => Post(new(SendEventKind.SpawnLost, true)));

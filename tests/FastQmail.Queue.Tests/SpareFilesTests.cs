@@ -1,0 +1,159 @@
+using System.Text;
+using FastQmail.Core.Native;
+using FastQmail.Core.Queueing;
+
+namespace FastQmail.Queue.Tests;
+
+/// <summary>The pool of recycled queue files (SpareFiles): reuse keeps qmail's file semantics, and a file that may
+/// still have another name is never emptied.</summary>
+public class SpareFilesTests
+{
+    private static ulong Inode(string path)
+    {
+        Assert.True(Posix.TryLstat(path, out FileStatus st), path);
+        return st.Inode;
+    }
+
+    private static SpareFiles Pool(QueueHome home) => new(Path.Combine(home.Paths.Root, "spare", "queue"), 0x1A4);
+
+    private static string[] Spares(QueueHome home) => Directory.GetFiles(Path.Combine(home.Paths.Root, "spare", "queue"));
+
+    [Fact]
+    public void A_retired_file_is_taken_again_empty_under_its_new_name_with_the_pools_mode()
+    {
+        using var home = new QueueHome();
+        string old = home.Paths.Intd(1);
+        File.WriteAllText(old, "Fa@b\0Tc@d\0\0");
+        File.SetUnixFileMode(old, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        ulong inode = Inode(old);
+        var pool = Pool(home);
+
+        Assert.True(pool.Retire(old));
+        Assert.False(File.Exists(old));
+        Assert.Single(Spares(home));
+
+        string fresh = home.Paths.Intd(2);
+        int fd = pool.TryTake(fresh);
+        Assert.True(fd >= 0);
+        Assert.True(Posix.WriteAll(fd, "new"u8));
+        Posix.Close(fd);
+        Assert.Equal(inode, Inode(fresh)); // the same inode: nothing was allocated
+        Assert.Equal("new", File.ReadAllText(fresh)); // emptied before use
+        Assert.True(Posix.TryStat(fresh, out FileStatus st));
+        Assert.Equal(0x1A4u, st.Mode & 0xFFF);
+        Assert.Empty(Spares(home));
+        Assert.Equal(-1, pool.TryTake(home.Paths.Intd(3))); // the pool is empty now
+    }
+
+    [Fact]
+    public void Taking_onto_an_existing_name_fails_like_O_EXCL_and_keeps_both_files()
+    {
+        using var home = new QueueHome();
+        var pool = Pool(home);
+        File.WriteAllText(home.Paths.Intd(1), "spare");
+        Assert.True(pool.Retire(home.Paths.Intd(1)));
+        string existing = home.Paths.Intd(2);
+        File.WriteAllText(existing, "keep me");
+
+        Assert.Equal(-1, pool.TryTake(existing));
+        Assert.Equal("keep me", File.ReadAllText(existing));
+        Assert.Single(Spares(home));
+        int fd = pool.TryTake(home.Paths.Intd(3));
+        Assert.True(fd >= 0); // the spare is still there for the next
+        Posix.Close(fd);
+    }
+
+    [Fact]
+    public void A_spare_that_still_has_another_name_is_dropped_not_emptied()
+    {
+        using var home = new QueueHome();
+        var pool = Pool(home);
+        // qmail-clean's todo request: intd goes to the pool first, todo/ (the same file) is unlinked next. A taker in
+        // between (or after a crash there) finds two links and must leave the envelope alone.
+        string intd = home.Paths.Intd(7), todo = home.Paths.Todo(7);
+        File.WriteAllText(intd, "Fa@b\0Tc@d\0\0");
+        Assert.Equal(0, Posix.Link(intd, todo));
+        Assert.True(pool.Retire(intd));
+
+        Assert.Equal(-1, pool.TryTake(home.Paths.Intd(8)));
+        Assert.Equal("Fa@b\0Tc@d\0\0", File.ReadAllText(todo));
+        Assert.False(File.Exists(home.Paths.Intd(8)));
+        Assert.Empty(Spares(home));
+    }
+
+    [Fact]
+    public void Retiring_a_missing_name_is_done_and_a_directory_is_not_moved()
+    {
+        using var home = new QueueHome();
+        var pool = Pool(home);
+        Assert.True(pool.Retire(home.Paths.Intd(5)));
+        string dir = home.Paths.Intd(6);
+        Directory.CreateDirectory(Path.Combine(dir, "inside"));
+        Assert.False(pool.Retire(dir));
+        Assert.True(Directory.Exists(dir));
+        Assert.Empty(Spares(home));
+    }
+
+    [Fact]
+    public void Without_the_spare_directory_names_are_unlinked_and_files_created_as_before()
+    {
+        using var home = new QueueHome();
+        Directory.Delete(Path.Combine(home.Paths.Root, "spare"), recursive: true); // a queue made before the pool
+        var pool = Pool(home);
+        string intd = home.Paths.Intd(1);
+        File.WriteAllText(intd, "x");
+        Assert.True(pool.Retire(intd));
+        Assert.False(File.Exists(intd));
+        Assert.Equal(-1, pool.TryTake(home.Paths.Intd(2)));
+
+        QueueResult r = Inject(home, QueueFileSystem.For(home.Paths));
+        Assert.True(r.IsOk, r.Text);
+    }
+
+    [Fact]
+    public void A_finished_mess_file_is_emptied_in_the_pool()
+    {
+        using var home = new QueueHome();
+        var pool = Pool(home);
+        string mess = home.Paths.Mess(9);
+        File.WriteAllBytes(mess, new byte[100_000]);
+        Assert.True(pool.Retire(mess, truncate: true));
+        Assert.Equal(0, new FileInfo(Assert.Single(Spares(home))).Length);
+    }
+
+    private static QueueResult Inject(QueueHome home, IQueueFileSystem fs)
+    {
+        using QueueWriter writer = QueueWriter.Start(home.Paths, fs, InvokedBy.Uid, 1234, 4321, DateTimeOffset.UnixEpoch);
+        writer.Write("Subject: x\n\nbody\n"u8);
+        return writer.Commit("Fa@b\0Tc@d\0\0"u8);
+    }
+
+    [Fact]
+    public void The_queue_reuses_what_qmail_clean_retired_and_the_bytes_are_the_new_messages()
+    {
+        using var home = new QueueHome();
+        QueueFileSystem fs = QueueFileSystem.For(home.Paths);
+        QueueResult first = Inject(home, fs);
+        Assert.True(first.IsOk, first.Text);
+        long id = first.MessageId;
+        ulong envelopeInode = Inode(home.Paths.Intd(id));
+        byte[] messBytes = File.ReadAllBytes(home.Paths.Mess(id)), todoBytes = File.ReadAllBytes(home.Paths.Todo(id));
+
+        // qmail-send preprocessed it (todo) and later finished it (foop): both of its files go to the pool.
+        var clean = new QmailCleanProgram(home.Paths);
+        Assert.Equal((byte)'+', clean.Handle(Encoding.ASCII.GetBytes($"todo/{id}\0")));
+        Assert.Equal((byte)'+', clean.Handle(Encoding.ASCII.GetBytes($"foop/{id}\0")));
+        Assert.Empty(home.Files());
+        Assert.Equal(2, Spares(home).Length);
+
+        // The next message is written into those two files (no new inode), and they hold only its bytes.
+        QueueResult second = Inject(home, fs);
+        Assert.True(second.IsOk, second.Text);
+        long id2 = second.MessageId;
+        Assert.Equal(new HashSet<ulong> { (ulong)id, envelopeInode }, new HashSet<ulong> { (ulong)id2, Inode(home.Paths.Intd(id2)) });
+        Assert.Equal(messBytes, File.ReadAllBytes(home.Paths.Mess(id2)));
+        Assert.Equal(todoBytes, File.ReadAllBytes(home.Paths.Todo(id2)));
+        Assert.Equal(new[] { $"intd/{id2}", $"mess/{id2 % 23}/{id2}", $"todo/{id2}" }, home.Files());
+        Assert.Empty(Spares(home));
+    }
+}
