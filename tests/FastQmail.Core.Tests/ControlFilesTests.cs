@@ -44,6 +44,23 @@ public class ControlFilesTests
     }
 
     [Fact]
+    public void Whole_files_of_any_size_are_read_and_absence_is_null_but_an_unreadable_file_is_an_error()
+    {
+        using var dir = new TempDirectory();
+        byte[] big = new byte[70_000];
+        new Random(7).NextBytes(big);
+        var c = Make(dir);
+        File.WriteAllBytes(Path.Combine(dir["control"], "big"), big);
+        File.WriteAllBytes(Path.Combine(dir["control"], "empty"), []);
+        Directory.CreateDirectory(Path.Combine(dir["control"], "adirectory"));
+        Assert.Equal(big, c.ReadBytes("big")!);
+        Assert.Equal(0, c.ReadBytes("empty")?.Length);
+        Assert.Null(c.ReadBytes("missing"));
+        Assert.Null(new ControlFiles(dir["nohome"]).ReadBytes("me")); // no control directory at all: every file is absent
+        Assert.Throws<IOException>(() => c.ReadBytes("adirectory")); // qmail: "unable to read controls", not a default
+    }
+
+    [Fact]
     public void Lists_skip_blank_and_comment_lines()
     {
         using var dir = new TempDirectory();
