@@ -198,8 +198,9 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
         {
             if (p.Left || p.Pending.Count > 0) { _due.Enqueue(p.Id, p.RetryAt); continue; }
             Step?.Invoke($"unlink {Channel} file");
-            if (SpareFiles.Remove(Spares, p.ChannelPath)) removed.Add(p);
-            else Unfinished(p, now);
+            if (SpareFiles.Remove(Spares, p.ChannelPath)) { removed.Add(p); continue; }
+            MarkNow(p); // the file stays: its last answers need their D marks after all
+            Unfinished(p, now);
         }
         if (removed.Count == 0) return;
         Step?.Invoke($"fsync {Channel} directory");
@@ -219,12 +220,33 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
         _due.Enqueue(p.Id, now + Limits.SysFailRetrySeconds);
     }
 
+    /// <summary>Records a finished delivery with a D over its T, fsynced with the turn's other marks. The answer that
+    /// ends a pass with nothing left (no recipient pending, in flight or deferred) writes no mark: the pass's file is
+    /// removed in this same turn, and that removal with its directory fsync is what records the delivery (a crash
+    /// before it repeats the delivery, as a crash before the mark's fsync would). It saves an open, a write and an
+    /// fsync per single-recipient message on qmail-send's loop. If the removal fails, <see cref="MarkNow"/> writes it.</summary>
     private void Mark(InFlightDelivery d)
     {
-        Action<string>? step = Step is { } hook ? s => hook($"mark {Channel} {d.Record.Recipient}: {s}") : null;
+        if (d.Pass.InFlight == 0 && d.Pass.Pending.Count == 0 && !d.Pass.Left)
+        {
+            (d.Pass.Unmarked ??= []).Add(d.Record);
+            return;
+        }
+        Action<string>? step = StepFor(d.Record);
         if (ChannelFile.WriteDone(d.Pass.ChannelPath, d.Record.Offset, step) is { } file) _unsyncedMarks.Add((file, d.Pass.ChannelPath, step));
         else log.Warning($"trouble marking {Path.GetRelativePath(paths.Root, d.Pass.ChannelPath)}; message will be delivered twice!");
     }
+
+    /// <summary>The marks <see cref="Mark"/> left to the file's removal, written and fsynced now because the file stays.</summary>
+    private void MarkNow(DeliveryPass p)
+    {
+        foreach (ChannelRecord r in p.Unmarked ?? [])
+            if (!ChannelFile.MarkDone(p.ChannelPath, r.Offset, StepFor(r)))
+                log.Warning($"trouble marking {Path.GetRelativePath(paths.Root, p.ChannelPath)}; message will be delivered twice!");
+        p.Unmarked = null;
+    }
+
+    private Action<string>? StepFor(ChannelRecord r) => Step is { } hook ? s => hook($"mark {Channel} {r.Recipient}: {s}") : null;
 
     private bool AddBounce(InFlightDelivery d, string report)
     {

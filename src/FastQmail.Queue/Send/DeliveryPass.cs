@@ -16,6 +16,9 @@ public sealed class DeliveryPass(long id, string channelPath, string sender, lon
 
     /// <summary>Some recipient stays <c>T</c> after this pass (deferred): the file is re-queued, not removed.</summary>
     public bool Left { get; set; }
+
+    /// <summary>Delivered recipients whose D mark waits for the file's removal (ChannelScheduler.Mark); null: none.</summary>
+    public List<ChannelRecord>? Unmarked { get; set; }
 }
 
 /// <summary>A delivery handed to a spawner and not yet answered: its log number, pass and record.</summary>
