@@ -131,6 +131,10 @@ public sealed class SpareFiles
     {
         if (!Posix.TryFstat(fd, out FileStatus st) || !st.IsRegular || st.Links != 1 || st.Uid != _uid) return false;
         if (st.Size != 0 && Posix.Ftruncate(fd, 0) != 0) return false;
+        // A new file's times are now; a spare's are its old life's. The atime matters: qmail-clean removes pid/ files
+        // and qmail-send mess files without todo/info whose atime is 36 h old, and a message is in that state while
+        // its DATA is still arriving.
+        if (Posix.TouchNow(fd) != 0) return false;
         return (st.Mode & 0xFFF) == _mode || Posix.Fchmod(fd, _mode) == 0;
     }
 

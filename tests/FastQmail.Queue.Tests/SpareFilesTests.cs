@@ -25,6 +25,7 @@ public class SpareFilesTests
         string old = home.Paths.Intd(1);
         File.WriteAllText(old, "Fa@b\0Tc@d\0\0");
         File.SetUnixFileMode(old, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.SetLastAccessTimeUtc(old, DateTime.UtcNow.AddDays(-3)); // a spare that cycled for days
         ulong inode = Inode(old);
         var pool = Pool(home);
 
@@ -41,6 +42,7 @@ public class SpareFilesTests
         Assert.Equal("new", File.ReadAllText(fresh)); // emptied before use
         Assert.True(Posix.TryStat(fresh, out FileStatus st));
         Assert.Equal(0x1A4u, st.Mode & 0xFFF);
+        Assert.InRange(st.ATimeSeconds, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60, long.MaxValue); // not the old life's
         Assert.Empty(Spares(home));
         Assert.Equal(-1, pool.TryTake(home.Paths.Intd(3))); // the pool is empty now
     }

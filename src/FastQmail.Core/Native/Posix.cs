@@ -55,6 +55,12 @@ public static partial class Posix
     [LibraryImport("libc", EntryPoint = "truncate", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Truncate(string path, long length);
 
+    [LibraryImport("libc", EntryPoint = "futimens", SetLastError = true)]
+    private static partial int FutimensRaw(int fd, nint times);
+
+    /// <summary>futimens(fd, NULL): access and modification time become now.</summary>
+    public static int TouchNow(int fd) => FutimensRaw(fd, 0);
+
     [LibraryImport("libc", EntryPoint = "fchmod", SetLastError = true)]
     public static partial int Fchmod(int fd, int mode);
 

@@ -5,9 +5,14 @@ namespace FastQmail.Queue.Send;
 /// <summary>
 /// qmail-send's side of the qmail-clean pipe (qmail-reference.md 4.11): <c>todo/&lt;id&gt;\0</c> or
 /// <c>foop/&lt;id&gt;\0</c>, answered by one byte (<c>+</c> done, <c>!</c> failed, <c>x</c> malformed).
+/// Two threads share it (preprocessing cleans todo, the main loop foop): one exchange at a time, so each caller reads
+/// the replies to its own requests. Without that, the preprocessing thread could take the main loop's <c>+</c> as the
+/// removal of its todo entry, commit a message whose todo/ was still there, and preprocess it again (losing it).
 /// </summary>
 public sealed class CleanClient(Stream requests, Stream replies)
 {
+    private readonly object _exchange = new();
+
     /// <summary>Set once the pipe broke: qmail-send then stops as after SIGTERM.</summary>
     public bool Lost { get; private set; }
 
@@ -25,7 +30,13 @@ public sealed class CleanClient(Stream requests, Stream replies)
     public void CleanAll(string what, ReadOnlySpan<long> ids, Span<bool> done)
     {
         done.Clear();
-        if (Lost || ids.IsEmpty) return;
+        if (ids.IsEmpty) return;
+        lock (_exchange) Exchange(what, ids, done);
+    }
+
+    private void Exchange(string what, ReadOnlySpan<long> ids, Span<bool> done)
+    {
+        if (Lost) return;
         try
         {
             var batch = new StringBuilder();
