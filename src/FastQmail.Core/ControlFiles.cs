@@ -32,14 +32,20 @@ public sealed class ControlFiles(string home)
         }
         try
         {
-            byte[] buffer = new byte[Posix.TryFstat(fd, out FileStatus st) && st.Size is > 0 and < int.MaxValue ? st.Size + 1 : 256];
+            // Sized by fstat, so a file that does not change while it is read is one array and no copy.
+            byte[] buffer = new byte[Posix.TryFstat(fd, out FileStatus st) && st.Size is >= 0 and < int.MaxValue ? st.Size : 256];
             int length = 0;
+            Span<byte> probe = stackalloc byte[1];
             while (true)
             {
-                if (length == buffer.Length) Array.Resize(ref buffer, checked(buffer.Length * 2));
-                int n = Posix.Read(fd, buffer.AsSpan(length));
+                int n = length < buffer.Length ? Posix.Read(fd, buffer.AsSpan(length)) : Posix.Read(fd, probe);
                 if (n < 0) throw new IOException($"unable to read {path}: {ErrorText.Of(Posix.LastErrno)}");
                 if (n == 0) break;
+                if (length == buffer.Length)
+                {
+                    Array.Resize(ref buffer, checked(Math.Max(buffer.Length * 2, 256)));
+                    buffer[length] = probe[0];
+                }
                 length += n;
             }
             return length == buffer.Length ? buffer : buffer[..length];

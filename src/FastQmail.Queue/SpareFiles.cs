@@ -98,11 +98,9 @@ public sealed class SpareFiles
     /// </summary>
     public bool Retire(string path, bool truncate = false)
     {
-        if (!_missing)
+        // Only a regular file is worth keeping (rename would move a directory too); anything else is unlinked.
+        if (!_missing && Posix.TryLstat(path, out FileStatus st) && st.IsRegular)
         {
-            // Only a regular file is worth keeping (rename would move a directory too); a missing name is done.
-            if (!Posix.TryLstat(path, out FileStatus st)) return Posix.LastErrno == Posix.ENOENT || Posix.Unlink(path) == 0;
-            if (!st.IsRegular) return Posix.Unlink(path) == 0;
             string spare = Path.Combine(_directory, _prefix + Interlocked.Increment(ref s_sequence).ToString(System.Globalization.CultureInfo.InvariantCulture));
             if (Posix.RenameNoReplace(path, spare) == 0)
             {
@@ -112,20 +110,20 @@ public sealed class SpareFiles
                 if (_names.Count < RememberLimit) _names.Enqueue(Path.GetFileName(spare));
                 return true;
             }
-            bool gone = Posix.LastErrno == Posix.ENOENT;
             if (Posix.Unlink(path) == 0)
             {
-                _missing = true; // the name was there, so the pool is not (or cannot take it): stop trying
+                _missing = true; // the name was there, so the pool is not (an older queue) or cannot take it: stop trying
                 return true;
             }
-            return gone || Posix.LastErrno == Posix.ENOENT;
         }
-        return Posix.Unlink(path) == 0 || Posix.LastErrno == Posix.ENOENT;
+        return Unlink(path);
     }
 
-    /// <summary><paramref name="pool"/>'s <see cref="Retire"/>, or a plain unlink without a pool; a missing name is no error.</summary>
-    public static bool Remove(SpareFiles? pool, string path) =>
-        pool?.Retire(path) ?? (Posix.Unlink(path) == 0 || Posix.LastErrno == Posix.ENOENT);
+    /// <summary><paramref name="pool"/>'s <see cref="Retire"/>, or a plain unlink without a pool.</summary>
+    public static bool Remove(SpareFiles? pool, string path) => pool?.Retire(path) ?? Unlink(path);
+
+    /// <summary>unlink(2) where a missing name is no error.</summary>
+    private static bool Unlink(string path) => Posix.Unlink(path) == 0 || Posix.LastErrno == Posix.ENOENT;
 
     private bool Usable(int fd)
     {

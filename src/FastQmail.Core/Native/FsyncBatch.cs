@@ -26,8 +26,8 @@ public static class FsyncBatch
     public static bool[] Directories(IReadOnlyList<string> paths)
     {
         var ok = new bool[paths.Count];
-        if (paths.Count == 1) ok[0] = TryFsyncDirectory(paths[0]);
-        else if (paths.Count > 1) Parallel.For(0, paths.Count, Options, i => ok[i] = TryFsyncDirectory(paths[i]));
+        if (paths.Count == 1) ok[0] = DirectorySync.Fsync(paths[0]);
+        else if (paths.Count > 1) Parallel.For(0, paths.Count, Options, i => ok[i] = DirectorySync.Fsync(paths[i]));
         return ok;
     }
 
@@ -38,6 +38,4 @@ public static class FsyncBatch
         ThreadPool.GetMinThreads(out int workers, out int io);
         if (workers < Width + 2) ThreadPool.SetMinThreads(Width + 2, io);
     }
-
-    private static bool TryFsyncDirectory(string path) => DirectorySync.Fsync(path);
 }
