@@ -21,6 +21,8 @@ public class SubmissionStartTests
         Assert.True(passwd.ExitCode == 0, passwd.Text + passwd.Stderr);
         mta.Start();
         Ports.WaitListening(port, TimeSpan.FromSeconds(20));
+        // The supervisor's line goes through a pipe that the test reads on another thread: it may come after the port opens.
+        SpinWait.SpinUntil(() => mta.LogText.Contains($"submission on 127.0.0.1:{port}"), TimeSpan.FromSeconds(10));
         Assert.Contains($"submission on 127.0.0.1:{port}", mta.LogText);
 
         using (var s = new RawSmtp(port))
