@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # bench/fq-profile.sh [MESSAGES] [DOMAIN]: FastQmail alone under mta-compare's e2e load (smtp-source, 20 sessions,
 # 4 KiB, one connection per message), for profiling and for before/after runs of two builds.
-# Prints acceptance and e2e msg/s, the CPU of all of FastQmail per message (its cgroup, as mta-compare), and the CPU
-# of each program. DOMAIN bench.test (default) waits for the Maildir, remote.test for an empty queue (relay to a
-# smtp-sink you start on 127.0.0.1:2637).
+# Prints acceptance and e2e msg/s, the CPU of all of FastQmail per message (its cgroup, as mta-compare), the busy CPU
+# of the whole machine per message (which also counts the kernel's writeback threads), and the CPU of each program.
+# DOMAIN bench.test (default) waits for the Maildir, remote.test for an empty queue (relay to a smtp-sink you start
+# on 127.0.0.1:2637).
 # Environment:
 #   DIST=dir     the binaries (default dist/bin): run two builds alternately for an A/B
 #   WARM=n       n unmeasured rounds first (the spare pools fill, as in mta-compare's later rounds)
@@ -43,9 +44,11 @@ for _ in $(seq 1 "${WARM:-0}"); do
 done
 snap > $W/before
 cg0=$(cat $CG/cpuacct.usage)
+busy() { awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat; } # the whole machine (kernel writeback threads too), in ticks
+m0=$(busy)
 if [ -n "${PERF:-}" ]; then perf record -a -g -e cpu-clock -F 2000 -o $W/perf.data 2>/dev/null & PR=$!; sleep 0.3; fi
 if [ -n "${TRACE:-}" ]; then
-  events=$(printf 'syscalls:sys_enter_%s,' fsync openat renameat2 unlink link ftruncate futex sched_yield clone3 newstat newfstatat write read)
+  events=$(printf 'syscalls:sys_enter_%s,' fsync syncfs openat renameat2 unlink link ftruncate futex sched_yield clone3 newstat newfstatat write read)
   perf record -a -e "${events%,}" -o $W/trace.data 2>/dev/null & PR=$!; sleep 0.3
 fi
 t0=$(date +%s.%N); load; t1=$(date +%s.%N); done_round; t2=$(date +%s.%N)
@@ -53,6 +56,8 @@ if [ -n "${PERF:-}${TRACE:-}" ]; then kill -INT $PR; wait $PR || true; fi
 ps -eo pid,comm > $W/ps
 snap > $W/after
 cg1=$(cat $CG/cpuacct.usage)
+m1=$(busy)
 echo "accept $(echo "$N / ($t1 - $t0)" | bc -l | cut -d. -f1) msg/s, e2e $(echo "$N / ($t2 - $t0)" | bc -l | cut -d. -f1) msg/s," \
-  "CPU $(echo "($cg1 - $cg0) / 1000000 / $N" | bc -l | cut -c1-5) ms/msg (cgroup)"
+  "CPU $(echo "($cg1 - $cg0) / 1000000 / $N" | bc -l | cut -c1-5) ms/msg (cgroup)," \
+  "$(echo "($m1 - $m0) * 1000 / $(getconf CLK_TCK) / $N" | bc -l | cut -c1-5) ms/msg (whole machine, load tool included)"
 join <(sort $W/before) <(sort $W/after) | awk -v n=$N '{ printf "  %-14s %.3f ms/msg\n", $1, ($3 - $2) * 10 / n }'
