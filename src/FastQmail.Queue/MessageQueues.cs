@@ -9,8 +9,9 @@ public static class MessageQueues
     /// <summary>
     /// For a network receiver (qmail-smtpd): <c>$QMAILQUEUE</c> when set (a filter), else in-process through
     /// QueueWriter when this process may write QMAILHOME/queue, else a child <c>QMAILHOME/bin/qmail-queue</c>.
+    /// <paramref name="shareSync"/> (control/syncfs, a listener's many sessions): the in-process writer shares syncfs calls.
     /// </summary>
-    public static IMessageQueue ForNetwork(string home) => Choose(home, InvokedBy.Network, honourQmailQueue: true);
+    public static IMessageQueue ForNetwork(string home, bool shareSync = false) => Choose(home, InvokedBy.Network, honourQmailQueue: true, shareSync);
 
     /// <summary>For qmail-send's bounces: in-process "for bounce" when the queue is writable, else bin/qmail-queue.</summary>
     public static IMessageQueue ForBounce(string home) => Choose(home, InvokedBy.Bounce, honourQmailQueue: false);
@@ -21,12 +22,12 @@ public static class MessageQueues
     /// </summary>
     public static IMessageQueue ForLocal(string home) => Choose(home, InvokedBy.Uid, honourQmailQueue: false);
 
-    private static IMessageQueue Choose(string home, InvokedBy who, bool honourQmailQueue)
+    private static IMessageQueue Choose(string home, InvokedBy who, bool honourQmailQueue, bool shareSync = false)
     {
         string? filter = honourQmailQueue ? Environment.GetEnvironmentVariable("QMAILQUEUE") : null;
         if (!string.IsNullOrEmpty(filter)) return new QmailQueueProcess(Path.Combine(home, filter), home);
         var paths = new QueuePaths(home);
-        if (CanWriteQueue(paths)) return new InProcessQueue(paths, who);
+        if (CanWriteQueue(paths)) return new InProcessQueue(paths, who, QueueFileSystem.For(paths, shareSync));
         return new QmailQueueProcess(Path.Combine(home, "bin", "qmail-queue"), home);
     }
 

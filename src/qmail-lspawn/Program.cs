@@ -11,5 +11,5 @@ string defaultDelivery = rest.Length > 0 ? rest[0] : "./Maildir/";
 bool fastPath = Environment.GetEnvironmentVariable("FASTQMAIL_LSPAWN_FORK") != "1";
 using var requests = new DescriptorStream(0, canRead: true);
 using var replies = new DescriptorStream(1, canRead: false);
-new LocalSpawner(home, defaultDelivery, requests, replies, fastPath: fastPath).Run();
+new LocalSpawner(home, defaultDelivery, requests, replies, fastPath: fastPath, shareSync: FileSystemSync.Enabled(new ControlFiles(home))).Run();
 return 0;

@@ -27,7 +27,9 @@ catch (System.Net.NetworkInformation.NetworkInformationException)
 
 List<string> trailing = options.Trailing;
 string[] checkpassword = trailing.Count > 1 ? trailing.Skip(1).ToArray() : [];
-var server = new SmtpServer(new ControlFiles(home), MessageQueues.ForNetwork(home), local.Contains, checkpassword: checkpassword)
+// control/syncfs: the listener's sessions share syncfs calls for their queue writes; a session alone (stdio) fsyncs.
+bool shareSync = !options.IsStdio && FileSystemSync.Enabled(new ControlFiles(home));
+var server = new SmtpServer(new ControlFiles(home), MessageQueues.ForNetwork(home, shareSync), local.Contains, checkpassword: checkpassword)
 {
     Recipients = new LocalRecipientPolicy(new LocalRecipientCheck(home)),
 };

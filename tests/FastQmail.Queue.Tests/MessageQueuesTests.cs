@@ -38,6 +38,29 @@ public class MessageQueuesTests
     }
 
     [Fact]
+    public async Task A_listener_with_syncfs_commits_with_a_shared_syncfs_and_writes_the_same_files()
+    {
+        using var home = new QueueHome();
+        long before = Core.Native.FileSystemSync.Issued;
+        var queue = MessageQueues.ForNetwork(home.Home, shareSync: true);
+        var commits = Enumerable.Range(0, 8).Select(async i =>
+        {
+            await using IQueueSubmission s = queue.Open();
+            await s.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"Subject: {i}\n\nbody {i}\n"));
+            return await s.CommitAsync(System.Text.Encoding.ASCII.GetBytes($"Fa@x\0Tb{i}@y\0\0"));
+        }).ToArray();
+        QueueResult[] results = await Task.WhenAll(commits);
+
+        Assert.True(Core.Native.FileSystemSync.Issued > before, "no syncfs was made");
+        for (int i = 0; i < results.Length; i++)
+        {
+            Assert.True(results[i].IsOk, results[i].Text);
+            Assert.EndsWith($"Subject: {i}\n\nbody {i}\n", File.ReadAllText(home.Paths.Mess(results[i].MessageId)));
+            Assert.True(File.Exists(home.Paths.Todo(results[i].MessageId)));
+        }
+    }
+
+    [Fact]
     public void QmailQueueVariableWinsForTheNetworkOnly()
     {
         using var home = new QueueHome();

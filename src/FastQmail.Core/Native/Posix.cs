@@ -33,6 +33,11 @@ public static partial class Posix
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     public static partial int Fsync(int fd);
 
+    /// <summary>syncfs(2): every dirty file, directory and inode of the file system of <paramref name="fd"/> to stable
+    /// storage; from Linux 5.8 on it also fails on a writeback error of that file system since the fd was opened.</summary>
+    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+    public static partial int Syncfs(int fd);
+
     [LibraryImport("libc", EntryPoint = "link", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Link(string oldPath, string newPath);
 

@@ -11,6 +11,9 @@ public readonly record struct FileStatus(ulong Inode, uint Mode, uint Uid, uint 
 
     /// <summary>st_nlink: how many names the file has.</summary>
     public ulong Links { get; init; }
+
+    /// <summary>st_dev: the file system the file is on.</summary>
+    public ulong Device { get; init; }
 }
 
 public static partial class Posix
@@ -58,7 +61,7 @@ public static partial class Posix
             Size: BitConverter.ToInt64(s[48..]),
             ATimeSeconds: BitConverter.ToInt64(s[72..]),
             MTimeSeconds: BitConverter.ToInt64(s[88..]))
-        { Links = BitConverter.ToUInt64(s[16..]) };
+        { Links = BitConverter.ToUInt64(s[16..]), Device = BitConverter.ToUInt64(s[0..]) };
         return true;
     }
 }

@@ -23,6 +23,10 @@ public sealed class LocalDelivery(LocalDeliveryArguments args, MessageSource mes
     private int _files, _forwards, _programs;
     private List<string>? _environment;
 
+    /// <summary>control/syncfs for Maildir lines (<see cref="MaildirDelivery"/>): set by qmail-lspawn's in-process
+    /// deliveries, which overlap; a lone qmail-local keeps its fsyncs.</summary>
+    public bool ShareSync { get; init; }
+
     /// <summary>The whole delivery, as the qmail-local program does it.</summary>
     public LocalDeliveryResult Run() => Run(allowPrograms: true)!.Value;
 
@@ -122,7 +126,7 @@ public sealed class LocalDelivery(LocalDeliveryArguments args, MessageSource mes
         bool maildir = line.EndsWith('/');
         if (args.DescribeOnly) { Say(maildir ? "maildir " : "mbox ", line); return; }
         string path = Path.Combine(args.Home, line);
-        if (maildir) MaildirDelivery.Deliver(path, message, _lines);
+        if (maildir) MaildirDelivery.Deliver(path, message, _lines, shareSync: ShareSync);
         else MboxDelivery.Deliver(path, line, message, _lines);
     }
 

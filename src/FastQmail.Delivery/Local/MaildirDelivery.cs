@@ -18,8 +18,10 @@ public static class MaildirDelivery
 
     private static int _sequence;
 
-    /// <summary>Delivers one copy; returns the file name in new/. Throws <see cref="LocalDeliveryException"/>.</summary>
-    public static string Deliver(string maildir, MessageSource message, DeliveryLines lines, Action<string>? step = null)
+    /// <summary>Delivers one copy; returns the file name in new/. Throws <see cref="LocalDeliveryException"/>.
+    /// <paramref name="shareSync"/> (control/syncfs): the file's fsync and new/'s are each a syncfs shared with the
+    /// process's overlapping deliveries (<see cref="FileSystemSync"/>), in the same order.</summary>
+    public static string Deliver(string maildir, MessageSource message, DeliveryLines lines, Action<string>? step = null, bool shareSync = false)
     {
         if (!Posix.TryStat(maildir, out FileStatus st) || !st.IsDirectory) throw LocalDeliveryException.Temp(NoMaildir);
         string tmpDir = Path.Combine(maildir, "tmp"), newDir = Path.Combine(maildir, "new");
@@ -53,7 +55,8 @@ public static class MaildirDelivery
                 Write(lines.DtLine);
                 message.CopyTo(Write);
                 step?.Invoke("maildir: fsync tmp file");
-                RandomAccess.FlushToDisk(handle);
+                if (!shareSync) RandomAccess.FlushToDisk(handle);
+                else if (!FileSystemSync.Sync(tmpDir)) throw new IOException("unable to syncfs the maildir's file system");
             }
             step?.Invoke("maildir: link into new");
             if (Posix.Link(tmpPath, newPath) != 0) throw LocalDeliveryException.Temp(TemporaryError);
@@ -62,7 +65,7 @@ public static class MaildirDelivery
             File.Delete(tmpPath);
             step?.Invoke("maildir: fsync new");
             // Shared with the other deliveries into this Maildir that linked meanwhile (qmail-lspawn runs them at once).
-            if (!DirectorySync.Fsync(newDir)) throw new IOException("unable to fsync new/");
+            if (!(shareSync ? FileSystemSync.Sync(newDir) : DirectorySync.Fsync(newDir))) throw new IOException("unable to fsync new/");
             // tmp/ is not fsynced: if the unlink of the tmp/ name is lost in a crash, that name is a second link to the
             // delivered file, which readers remove after 36 hours as any tmp/ leftover; the delivery itself is safe.
             return name;

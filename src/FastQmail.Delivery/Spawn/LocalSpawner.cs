@@ -15,9 +15,10 @@ namespace FastQmail.Delivery.Spawn;
 /// Owners come from <see cref="LocalOwner"/> (users/cdb, else qmail-getpw's rules over <paramref name="passwd"/>). When the owner's uid
 /// is the spawner's own (not root: the embedded default, virtual users) and the .qmail file has no program line,
 /// the delivery runs in this process (<paramref name="fastPath"/>): same code, same report, no fork and exec.
+/// <paramref name="shareSync"/> (control/syncfs): those in-process deliveries share syncfs calls (<see cref="FileSystemSync"/>).
 /// </summary>
 public sealed class LocalSpawner(string home, string defaultDelivery, Stream requests, Stream replies, string? qmailLocal = null,
-    bool fastPath = true, string passwd = "/etc/passwd")
+    bool fastPath = true, string passwd = "/etc/passwd", bool shareSync = false)
 {
     /// <summary>The SPAWN byte. qmail-send uses min(concurrencylocal, this); 255 is the most one byte can say and
     /// the highest slot number the protocol can carry (slots 0..254 are used).</summary>
@@ -82,7 +83,7 @@ public sealed class LocalSpawner(string home, string defaultDelivery, Stream req
     {
         var args = new LocalDeliveryArguments(false, user.User, user.Home, local, user.Dash, user.Ext, domain, sender, defaultDelivery);
         var message = new MessageSource(new SafeFileHandle(mess, ownsHandle: false));
-        LocalDeliveryResult? result = new LocalDelivery(args, message, new DeferredQueue(home), DateTimeOffset.UtcNow).Run(allowPrograms: false);
+        LocalDeliveryResult? result = new LocalDelivery(args, message, new DeferredQueue(home), DateTimeOffset.UtcNow) { ShareSync = shareSync }.Run(allowPrograms: false);
         if (result is null) return null;
         byte[] output = Encoding.UTF8.GetBytes(result.Value.Output);
         return LocalSpawnReport.ForExitCode(result.Value.ExitCode, Encoding.UTF8.GetString(LocalSpawnReport.Truncate(output, output.Length)));

@@ -32,6 +32,10 @@ public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, Sen
     /// <summary>Recycled files (retired info, local and remote files) taken before a new file is created; null: always create.</summary>
     public SpareFiles? Spares { get; set; }
 
+    /// <summary>control/syncfs: one syncfs for the batch's files and their directories (<see cref="FileSystemSync"/>)
+    /// instead of an fsync of each.</summary>
+    public bool ShareSync { get; set; }
+
     public PreprocessResult Process(long id) => ProcessBatch([id])[0];
 
     /// <summary>Preprocesses every id; result i is that of <paramref name="ids"/>[i].</summary>
@@ -43,8 +47,12 @@ public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, Sen
         {
             for (int i = 0; i < ids.Count; i++)
                 if (Write(ids[i]) is { } w) { w.Index = i; written.Add(w); }
-            SyncFiles(written);
-            SyncDirectories(written);
+            if (ShareSync) SyncFileSystem(written);
+            else
+            {
+                SyncFiles(written);
+                SyncDirectories(written);
+            }
 
             List<Written> durable = written.FindAll(w => !w.Failed);
             if (durable.Count == 0) return results;
@@ -141,6 +149,19 @@ public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, Sen
         bool[] ok = FsyncBatch.Files(files.Select(f => (int)f.File.Handle.DangerousGetHandle()).ToList());
         for (int i = 0; i < files.Count; i++)
             if (!ok[i] && !files[i].Owner.Failed) { log.Warning($"trouble fsyncing {Rel(files[i].File.Path)}"); files[i].Owner.Failed = true; }
+    }
+
+    /// <summary>Every file of the batch and every new name durable with one syncfs; the crash-test steps are those of
+    /// the fsyncs it stands for. A failure fails the whole batch (retried after 123 s, as a failed fsync).</summary>
+    private void SyncFileSystem(List<Written> written)
+    {
+        if (written.TrueForAll(w => w.Failed)) return;
+        foreach (Written w in written)
+            foreach (WrittenFile f in w.Files) Step?.Invoke("fsync " + f.Kind);
+        Step?.Invoke("fsync info/local/remote directories");
+        if (FileSystemSync.Sync(paths.Root)) return;
+        foreach (Written w in written)
+            if (!w.Failed && w.Files.Count > 0) { log.Warning($"trouble fsyncing {Rel(w.Files[0].Path)}"); w.Failed = true; }
     }
 
     /// <summary>fsync of each directory that got a new name, once for the whole batch.</summary>

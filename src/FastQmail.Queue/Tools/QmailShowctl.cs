@@ -100,6 +100,7 @@ public sealed class QmailShowctl(string home, TextWriter output)
         ["servercert.pem"] = "STARTTLS certificate and key: *",
         ["smtproutes-auth"] = "AUTH credentials for smarthosts: *",
         ["submissionport"] = "Submission listener of fastqmail start",
+        ["syncfs"] = "One shared syncfs instead of an fsync per file (1 = on; for a file system of the queue's own)",
         ["tcp.smtp.cdb"] = "SMTP access rules (tcprules cdb): *",
         ["timeoutdata"] = "Seconds for a whole SMTP DATA",
         ["tlsdestinations"] = "Destinations that must use verified TLS: *",

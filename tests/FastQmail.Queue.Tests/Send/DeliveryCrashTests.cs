@@ -1,4 +1,5 @@
 using System.Text;
+using FastQmail.Core.Native;
 using FastQmail.Core.Queueing;
 using FastQmail.Delivery.Local;
 using FastQmail.TestKit;
@@ -32,7 +33,7 @@ public class DeliveryCrashTests(ITestOutputHelper output)
     private static string Maildir(QueueFixture q) => Path.Combine(q.Home, "Maildir");
 
     /// <summary>One run of qmail-send until the switch crashes it (or, without a target, until the queue is empty).</summary>
-    private static void RunOnce(QueueFixture q, CrashSwitch sw, CapturingQueue bounces, Counter remote, TimeProvider? time)
+    private static void RunOnce(QueueFixture q, CrashSwitch sw, CapturingQueue bounces, Counter remote, TimeProvider? time, bool syncfs)
     {
         string Local(string messPath, string sender, string recipient)
         {
@@ -42,7 +43,7 @@ public class DeliveryCrashTests(ITestOutputHelper output)
                 return "DSorry, no mailbox here by that name. (#5.1.1)\n";
             }
             using (var mess = File.OpenHandle(Path.Combine(q.Paths.Dir("mess"), messPath)))
-                MaildirDelivery.Deliver(Maildir(q), new MessageSource(mess), new DeliveryLines("ann", "example.com", sender, DateTimeOffset.UtcNow), sw.At);
+                MaildirDelivery.Deliver(Maildir(q), new MessageSource(mess), new DeliveryLines("ann", "example.com", sender, DateTimeOffset.UtcNow), sw.At, shareSync: syncfs);
             sw.At("local report K " + recipient);
             return "Kdid 1+0+0\n";
         }
@@ -75,22 +76,24 @@ public class DeliveryCrashTests(ITestOutputHelper output)
         public void Add() => Interlocked.Increment(ref _n);
     }
 
-    private static Outcome Scenario(string? target, int occurrence)
+    private static Outcome Scenario(string? target, int occurrence, bool syncfs)
     {
         using var q = new QueueFixture();
+        // control/syncfs: qmail-send's preprocessing shares a syncfs; the Maildir delivery below does the same.
+        if (syncfs) q.Control(FileSystemSync.ControlFile, "1");
         foreach (string d in new[] { "tmp", "new", "cur" }) Directory.CreateDirectory(Path.Combine(Maildir(q), d));
         q.Enqueue(Message, Envelope);
         var bounces = new CapturingQueue(new QueueResult(0, "", 1, 1));
         var remote = new Counter();
 
         var crash = new CrashSwitch(target, occurrence);
-        RunOnce(q, crash, bounces, remote, time: null);
+        RunOnce(q, crash, bounces, remote, time: null, syncfs);
         Assert.True(target is null || crash.Crashed, $"the run never reached step {target} #{occurrence}");
         List<string> passed = crash.Passed;
         // The restart comes 37 h later: a mess whose info was already gone (a crash inside the last step) is removed
         // only by the OSSIFIED sweep (36 h), exactly as qmail does (3.7).
         var restart = new CrashSwitch();
-        if (target is not null) RunOnce(q, restart, bounces, remote, new Later(TimeSpan.FromHours(37)));
+        if (target is not null) RunOnce(q, restart, bounces, remote, new Later(TimeSpan.FromHours(37)), syncfs);
 
         Assert.Empty(Pending(q));
         string[] delivered = Directory.GetFiles(Path.Combine(Maildir(q), "new")).Concat(Directory.GetFiles(Path.Combine(Maildir(q), "cur")))
@@ -98,10 +101,14 @@ public class DeliveryCrashTests(ITestOutputHelper output)
         return new Outcome(passed, delivered, remote.Value, bounces.Commits, bounces.Message);
     }
 
-    [Fact]
-    public void CrashAtEveryStepOfADeliveryThenRestartLosesNothingAndDuplicatesOnlyInTheDocumentedWindows()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // control/syncfs: the same steps, each fsync a shared syncfs
+    public void CrashAtEveryStepOfADeliveryThenRestartLosesNothingAndDuplicatesOnlyInTheDocumentedWindows(bool syncfs)
     {
-        Outcome healthy = Scenario(null, 1);
+        long syncfsBefore = FileSystemSync.Issued;
+        Outcome healthy = Scenario(null, 1, syncfs);
+        if (syncfs) Assert.True(FileSystemSync.Issued > syncfsBefore, "control/syncfs was set but no syncfs was made");
         List<string> steps = healthy.Passed;
         string expected = $"Return-Path: <s@example.org>\nDelivered-To: {Ann}\n{Message}";
         Assert.Equal([expected], healthy.Delivered);
@@ -120,7 +127,7 @@ public class DeliveryCrashTests(ITestOutputHelper output)
         var seen = new Dictionary<string, int>();
         var targets = steps.Select(step => (Step: step, Occurrence: seen[step] = seen.GetValueOrDefault(step) + 1)).ToList();
         // Scenarios are independent (own queue, maildir and switch): a few at once overlap their fsyncs.
-        Outcome[] outcomes = targets.AsParallel().AsOrdered().WithDegreeOfParallelism(4).Select(t => Scenario(t.Step, t.Occurrence)).ToArray();
+        Outcome[] outcomes = targets.AsParallel().AsOrdered().WithDegreeOfParallelism(4).Select(t => Scenario(t.Step, t.Occurrence, syncfs)).ToArray();
         var table = new StringBuilder();
         int duplicates = 0, duplicateBounces = 0;
         for (int i = 0; i < targets.Count; i++)
@@ -150,7 +157,7 @@ public class DeliveryCrashTests(ITestOutputHelper output)
             }
             table.AppendLine($"{at,-50} maildir copies {o.Delivered.Length}, remote attempts {o.RemoteAttempts}, bounces {o.Bounces}");
         }
-        string report = $"delivery crash test: {steps.Count} crash points, {duplicates} gave a duplicate delivery, {duplicateBounces} a duplicate bounce\n{table}";
+        string report = $"delivery crash test{(syncfs ? " (control/syncfs)" : "")}: {steps.Count} crash points, {duplicates} gave a duplicate delivery, {duplicateBounces} a duplicate bounce\n{table}";
         output.WriteLine(report);
         Console.WriteLine(report);
     }
