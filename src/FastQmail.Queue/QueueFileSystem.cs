@@ -14,7 +14,8 @@ public sealed class QueueFileSystem(SpareFiles? spares = null, string? shareSync
 
     /// <summary>The file system of the queue at <paramref name="paths"/>, recycling qmail-queue's files;
     /// <paramref name="shareSync"/>: control/syncfs, for a writer with many sessions at once.</summary>
-    public static QueueFileSystem For(QueuePaths paths, bool shareSync = false) => new(SpareFiles.ForQueue(paths), shareSync ? paths.Root : null);
+    public static QueueFileSystem For(QueuePaths paths, bool shareSync = false) =>
+        new(SpareFiles.ForQueue(paths), shareSync && FileSystemSync.Register(paths.Root) ? paths.Root : null); // before any write (Register)
 
     /// <summary>0644: what qmail-queue's umask 033 gives its mess and intd files.</summary>
     private const int FileMode0644 = 0x1A4;

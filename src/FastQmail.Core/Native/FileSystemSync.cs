@@ -32,26 +32,49 @@ public static class FileSystemSync
     /// <summary>control/syncfs is 1 and the kernel can be trusted with it.</summary>
     public static bool Enabled(ControlFiles control) => Supported && control.ReadInt(ControlFile, 0) == 1;
 
+    /// <summary>Opens the file system of <paramref name="path"/> for later <see cref="Sync"/> calls, if it is not yet.
+    /// Call it before writing there: syncfs reports only the write errors that happen after its descriptor was
+    /// opened, so a descriptor opened after the writes could miss theirs. False when the path cannot be opened.</summary>
+    public static bool Register(string path) => Group(path) is not null;
+
     /// <summary>Makes every change this process made so far on the file system of <paramref name="path"/> (an existing
     /// file or directory) durable; false when the syncfs that covered them failed or the path cannot be opened.</summary>
-    public static bool Sync(string path)
+    public static bool Sync(string path) => Group(path)?.Commit() ?? false;
+
+    private static GroupCommit? Group(string path)
     {
-        if (!Posix.TryStat(path, out FileStatus st)) return false;
-        if (!s_fileSystems.TryGetValue(st.Device, out GroupCommit? group))
+        if (!Posix.TryStat(path, out FileStatus st)) return null;
+        if (s_fileSystems.TryGetValue(st.Device, out GroupCommit? group)) return group;
+        // The descriptor stays open for the process's life: syncfs reports the errors since it was opened.
+        int fd = Posix.Open(path, Posix.O_RDONLY | Posix.O_CLOEXEC);
+        if (fd < 0) return null;
+        var created = new GroupCommit(Rounds(() =>
         {
-            // The descriptor stays open for the process's life: syncfs reports the errors since it was opened.
-            int fd = Posix.Open(path, Posix.O_RDONLY | Posix.O_CLOEXEC);
-            if (fd < 0) return false;
-            var created = new GroupCommit(() => SyncNow(fd));
-            group = s_fileSystems.GetOrAdd(st.Device, created);
-            if (!ReferenceEquals(group, created)) Posix.Close(fd); // another thread registered this file system first
-        }
-        return group.Commit();
+            Interlocked.Increment(ref s_issued);
+            return Posix.Syncfs(fd);
+        }));
+        group = s_fileSystems.GetOrAdd(st.Device, created);
+        if (!ReferenceEquals(group, created)) Posix.Close(fd); // another thread registered this file system first
+        return group;
     }
 
-    private static bool SyncNow(int fd)
+    /// <summary>
+    /// One group commit's answer from syncfs's return codes (<paramref name="syncfs"/>: 0 or -1). A failed round
+    /// also fails the round after it. Why: a write error is reported once per descriptor, to the syncfs running when
+    /// it is seen, and the failed page is then clean. The round that saw it may have written the pages of callers
+    /// that changed something while it ran and so wait for the next round; that next syncfs finds nothing left to
+    /// write and would return 0. Failing it too (a temporary error, retried) covers them; later rounds are not
+    /// affected, since everything they cover was still dirty or written after the error was reported.
+    /// </summary>
+    public static Func<bool> Rounds(Func<int> syncfs)
     {
-        Interlocked.Increment(ref s_issued);
-        return Posix.Syncfs(fd) == 0;
+        bool previousFailed = false; // GroupCommit makes one call at a time
+        return () =>
+        {
+            bool failed = syncfs() != 0;
+            bool ok = !failed && !previousFailed;
+            previousFailed = failed;
+            return ok;
+        };
     }
 }

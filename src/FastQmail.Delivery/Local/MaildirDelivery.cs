@@ -25,6 +25,8 @@ public static class MaildirDelivery
     {
         if (!Posix.TryStat(maildir, out FileStatus st) || !st.IsDirectory) throw LocalDeliveryException.Temp(NoMaildir);
         string tmpDir = Path.Combine(maildir, "tmp"), newDir = Path.Combine(maildir, "new");
+        // The syncfs descriptor must predate this delivery's writes to report their errors (FileSystemSync.Register).
+        if (shareSync && !FileSystemSync.Register(maildir)) throw LocalDeliveryException.Temp(TemporaryError);
 
         string name;
         int fd;

@@ -67,7 +67,8 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
         var rewriter = new AddressRewriter(_controls);
         _clean = new CleanClient(io.CleanRequests, io.CleanReplies);
         _completion = new MessageCompletion(_paths, _log, new BounceMessage(_controls), bounceQueue, _clean);
-        var preprocessor = new Preprocessor(_paths, rewriter, _log, _clean) { Step = step, ShareSync = FileSystemSync.Enabled(_control) };
+        // control/syncfs: registered now, before preprocessing writes anything (FileSystemSync.Register).
+        var preprocessor = new Preprocessor(_paths, rewriter, _log, _clean) { Step = step, ShareSync = FileSystemSync.Enabled(_control) && FileSystemSync.Register(_paths.Root) };
         _preprocess = new PreprocessWorker(preprocessor, _paths, _log, batch => Post(new(SendEventKind.Preprocessed, Payload: batch)),
             crash => Post(new(SendEventKind.Crashed, Payload: crash)), _controlsGate);
         _completion.Step = step;
