@@ -5,9 +5,9 @@ namespace FastQmail.Queue;
 
 /// <summary>The real <see cref="IQueueFileSystem"/>: libc calls through <see cref="Posix"/>. With a pool of
 /// <see cref="SpareFiles"/>, new files are recycled ones when the pool has any, and retired names feed it. With
-/// <paramref name="shareSyncAt"/> (control/syncfs; a path on the queue's file system) every fsync of a file or a
-/// directory is a syncfs shared by the process's concurrent writers (<see cref="FileSystemSync"/>).</summary>
-public sealed class QueueFileSystem(SpareFiles? spares = null, string? shareSyncAt = null) : IQueueFileSystem
+/// <paramref name="sharedSync"/> (control/syncfs: the queue's file system) every fsync of a file or a directory is
+/// a syncfs shared by the process's concurrent writers (<see cref="FileSystemSync"/>).</summary>
+public sealed class QueueFileSystem(SpareFiles? spares = null, GroupCommit? sharedSync = null) : IQueueFileSystem
 {
     /// <summary>Plain creates and unlinks, no pool.</summary>
     public static readonly QueueFileSystem Instance = new();
@@ -15,7 +15,7 @@ public sealed class QueueFileSystem(SpareFiles? spares = null, string? shareSync
     /// <summary>The file system of the queue at <paramref name="paths"/>, recycling qmail-queue's files;
     /// <paramref name="shareSync"/>: control/syncfs, for a writer with many sessions at once.</summary>
     public static QueueFileSystem For(QueuePaths paths, bool shareSync = false) =>
-        new(SpareFiles.ForQueue(paths), shareSync && FileSystemSync.Register(paths.Root) ? paths.Root : null); // before any write (Register)
+        new(SpareFiles.ForQueue(paths), shareSync ? FileSystemSync.For(paths.Root) : null); // before any write (FileSystemSync.For)
 
     /// <summary>0644: what qmail-queue's umask 033 gives its mess and intd files.</summary>
     private const int FileMode0644 = 0x1A4;
@@ -60,10 +60,10 @@ public sealed class QueueFileSystem(SpareFiles? spares = null, string? shareSync
 
     public bool Write(int fd, ReadOnlySpan<byte> data) => Posix.WriteAll(fd, data);
 
-    public bool Fsync(int fd) => shareSyncAt is null ? Posix.Fsync(fd) == 0 : FileSystemSync.Sync(shareSyncAt);
+    public bool Fsync(int fd) => sharedSync?.Commit() ?? Posix.Fsync(fd) == 0;
 
     /// <summary>Concurrent writers' fsyncs of todo/ and mess/N share one (DirectorySync: group commit).</summary>
-    public bool FsyncDirectory(string path) => shareSyncAt is null ? DirectorySync.Fsync(path) : FileSystemSync.Sync(shareSyncAt);
+    public bool FsyncDirectory(string path) => sharedSync?.Commit() ?? DirectorySync.Fsync(path);
 
     public void Truncate(int fd)
     {

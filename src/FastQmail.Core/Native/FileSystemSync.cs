@@ -32,16 +32,14 @@ public static class FileSystemSync
     /// <summary>control/syncfs is 1 and the kernel can be trusted with it.</summary>
     public static bool Enabled(ControlFiles control) => Supported && control.ReadInt(ControlFile, 0) == 1;
 
-    /// <summary>Opens the file system of <paramref name="path"/> for later <see cref="Sync"/> calls, if it is not yet.
-    /// Call it before writing there: syncfs reports only the write errors that happen after its descriptor was
-    /// opened, so a descriptor opened after the writes could miss theirs. False when the path cannot be opened.</summary>
-    public static bool Register(string path) => Group(path) is not null;
-
-    /// <summary>Makes every change this process made so far on the file system of <paramref name="path"/> (an existing
-    /// file or directory) durable; false when the syncfs that covered them failed or the path cannot be opened.</summary>
-    public static bool Sync(string path) => Group(path)?.Commit() ?? false;
-
-    private static GroupCommit? Group(string path)
+    /// <summary>
+    /// The group commit of the file system of <paramref name="path"/> (an existing file or directory), shared by the
+    /// whole process; null when the path cannot be opened. Its <see cref="GroupCommit.Commit"/> makes every change
+    /// the process made so far on that file system durable. Get it before writing there and keep it: syncfs
+    /// reports only the write errors that happen after its descriptor was opened, so a descriptor opened after the
+    /// writes could miss theirs (and keeping it saves a stat per commit).
+    /// </summary>
+    public static GroupCommit? For(string path)
     {
         if (!Posix.TryStat(path, out FileStatus st)) return null;
         if (s_fileSystems.TryGetValue(st.Device, out GroupCommit? group)) return group;

@@ -25,8 +25,8 @@ public static class MaildirDelivery
     {
         if (!Posix.TryStat(maildir, out FileStatus st) || !st.IsDirectory) throw LocalDeliveryException.Temp(NoMaildir);
         string tmpDir = Path.Combine(maildir, "tmp"), newDir = Path.Combine(maildir, "new");
-        // The syncfs descriptor must predate this delivery's writes to report their errors (FileSystemSync.Register).
-        if (shareSync && !FileSystemSync.Register(maildir)) throw LocalDeliveryException.Temp(TemporaryError);
+        // Taken before this delivery's writes, so its syncfs reports their errors (FileSystemSync.For).
+        GroupCommit? shared = shareSync ? FileSystemSync.For(maildir) ?? throw LocalDeliveryException.Temp(TemporaryError) : null;
 
         string name;
         int fd;
@@ -57,8 +57,8 @@ public static class MaildirDelivery
                 Write(lines.DtLine);
                 message.CopyTo(Write);
                 step?.Invoke("maildir: fsync tmp file");
-                if (!shareSync) RandomAccess.FlushToDisk(handle);
-                else if (!FileSystemSync.Sync(tmpDir)) throw new IOException("unable to syncfs the maildir's file system");
+                if (shared is null) RandomAccess.FlushToDisk(handle);
+                else if (!shared.Commit()) throw new IOException("unable to syncfs the maildir's file system");
             }
             step?.Invoke("maildir: link into new");
             if (Posix.Link(tmpPath, newPath) != 0) throw LocalDeliveryException.Temp(TemporaryError);
@@ -67,7 +67,7 @@ public static class MaildirDelivery
             File.Delete(tmpPath);
             step?.Invoke("maildir: fsync new");
             // Shared with the other deliveries into this Maildir that linked meanwhile (qmail-lspawn runs them at once).
-            if (!(shareSync ? FileSystemSync.Sync(newDir) : DirectorySync.Fsync(newDir))) throw new IOException("unable to fsync new/");
+            if (!(shared?.Commit() ?? DirectorySync.Fsync(newDir))) throw new IOException("unable to fsync new/");
             // tmp/ is not fsynced: if the unlink of the tmp/ name is lost in a crash, that name is a second link to the
             // delivered file, which readers remove after 36 hours as any tmp/ leftover; the delivery itself is safe.
             return name;

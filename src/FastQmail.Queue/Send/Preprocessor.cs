@@ -32,9 +32,9 @@ public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, Sen
     /// <summary>Recycled files (retired info, local and remote files) taken before a new file is created; null: always create.</summary>
     public SpareFiles? Spares { get; set; }
 
-    /// <summary>control/syncfs: one syncfs for the batch's files and their directories (<see cref="FileSystemSync"/>)
-    /// instead of an fsync of each.</summary>
-    public bool ShareSync { get; set; }
+    /// <summary>control/syncfs (the queue's <see cref="FileSystemSync"/>): one syncfs for the batch's files and their
+    /// directories instead of an fsync of each; null: the fsyncs.</summary>
+    public GroupCommit? SharedSync { get; set; }
 
     public PreprocessResult Process(long id) => ProcessBatch([id])[0];
 
@@ -47,7 +47,7 @@ public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, Sen
         {
             for (int i = 0; i < ids.Count; i++)
                 if (Write(ids[i]) is { } w) { w.Index = i; written.Add(w); }
-            if (ShareSync) SyncFileSystem(written);
+            if (SharedSync is { } shared) SyncFileSystem(written, shared);
             else
             {
                 SyncFiles(written);
@@ -153,13 +153,13 @@ public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, Sen
 
     /// <summary>Every file of the batch and every new name durable with one syncfs; the crash-test steps are those of
     /// the fsyncs it stands for. A failure fails the whole batch (retried after 123 s, as a failed fsync).</summary>
-    private void SyncFileSystem(List<Written> written)
+    private void SyncFileSystem(List<Written> written, GroupCommit shared)
     {
         if (written.TrueForAll(w => w.Failed)) return;
         foreach (Written w in written)
             foreach (WrittenFile f in w.Files) Step?.Invoke("fsync " + f.Kind);
         Step?.Invoke("fsync info/local/remote directories");
-        if (FileSystemSync.Sync(paths.Root)) return;
+        if (shared.Commit()) return;
         foreach (Written w in written)
             if (!w.Failed && w.Files.Count > 0) { log.Warning($"trouble fsyncing {Rel(w.Files[0].Path)}"); w.Failed = true; }
     }

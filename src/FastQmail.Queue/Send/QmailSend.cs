@@ -67,8 +67,12 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
         var rewriter = new AddressRewriter(_controls);
         _clean = new CleanClient(io.CleanRequests, io.CleanReplies);
         _completion = new MessageCompletion(_paths, _log, new BounceMessage(_controls), bounceQueue, _clean);
-        // control/syncfs: registered now, before preprocessing writes anything (FileSystemSync.Register).
-        var preprocessor = new Preprocessor(_paths, rewriter, _log, _clean) { Step = step, ShareSync = FileSystemSync.Enabled(_control) && FileSystemSync.Register(_paths.Root) };
+        // control/syncfs: taken now, before preprocessing writes anything (FileSystemSync.For).
+        var preprocessor = new Preprocessor(_paths, rewriter, _log, _clean)
+        {
+            Step = step,
+            SharedSync = FileSystemSync.Enabled(_control) ? FileSystemSync.For(_paths.Root) : null,
+        };
         _preprocess = new PreprocessWorker(preprocessor, _paths, _log, batch => Post(new(SendEventKind.Preprocessed, Payload: batch)),
             crash => Post(new(SendEventKind.Crashed, Payload: crash)), _controlsGate);
         _completion.Step = step;

@@ -31,12 +31,14 @@ public class FileSystemSyncTests
     }
 
     [Fact]
-    public void Register_opens_a_file_system_once_and_fails_for_a_missing_path()
+    public void One_group_commit_per_file_system_and_none_for_a_missing_path()
     {
         using var dir = new TempDirectory("fssync");
-        Assert.False(FileSystemSync.Register(Path.Combine(dir.Path, "missing")));
-        Assert.True(FileSystemSync.Register(dir.Path));
-        Assert.True(FileSystemSync.Register(dir.Path));
-        Assert.True(FileSystemSync.Sync(dir.Path));
+        Assert.Null(FileSystemSync.For(Path.Combine(dir.Path, "missing")));
+        GroupCommit? group = FileSystemSync.For(dir.Path);
+        Assert.NotNull(group);
+        Directory.CreateDirectory(Path.Combine(dir.Path, "sub"));
+        Assert.Same(group, FileSystemSync.For(Path.Combine(dir.Path, "sub"))); // same file system, same group
+        Assert.True(group.Commit());
     }
 }

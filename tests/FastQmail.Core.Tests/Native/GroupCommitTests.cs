@@ -52,7 +52,7 @@ public class GroupCommitTests
     [InlineData("syncfs")]
     public void Concurrent_callers_on_the_real_file_system_share_calls_and_all_succeed(string kind)
     {
-        Func<string, bool> commit = kind == "syncfs" ? FileSystemSync.Sync : DirectorySync.Fsync;
+        Func<string, bool> commit = kind == "syncfs" ? p => FileSystemSync.For(p)?.Commit() ?? false : DirectorySync.Fsync;
         Func<long> issued = kind == "syncfs" ? () => FileSystemSync.Issued : () => DirectorySync.Issued;
         using var dir = new TempDirectory("gcommit");
         const int Threads = 16, Rounds = 20;
@@ -80,7 +80,7 @@ public class GroupCommitTests
     [InlineData("syncfs")]
     public void A_path_that_cannot_be_opened_fails_and_a_good_one_still_succeeds(string kind)
     {
-        Func<string, bool> commit = kind == "syncfs" ? FileSystemSync.Sync : DirectorySync.Fsync;
+        Func<string, bool> commit = kind == "syncfs" ? p => FileSystemSync.For(p)?.Commit() ?? false : DirectorySync.Fsync;
         using var dir = new TempDirectory("gcommit");
         Assert.False(commit(Path.Combine(dir.Path, "missing")));
         Assert.True(commit(dir.Path));
