@@ -25,6 +25,8 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
     private readonly InFlightDelivery?[] _slots = new InFlightDelivery?[256];
     private readonly List<(SafeFileHandle File, string Path, Action<string>? Step)> _unsyncedMarks = new();
     private readonly List<DeliveryPass> _finished = new(); // reused every pump: the main loop pumps on every turn
+    private readonly List<long> _toCommit = new();
+    private readonly List<(InFlightDelivery Delivery, string Report)> _failuresAfterCommit = new();
     private int _next;
 
     public bool IsLocal => local;
@@ -42,6 +44,12 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
 
     /// <summary>Where a finished pass's channel file goes (recycled by preprocessing); null: unlinked.</summary>
     public SpareFiles? Spares { get; set; }
+
+    /// <summary>Messages whose commit preprocessing held back (<see cref="HeldTodos"/>); null: all were committed.</summary>
+    public HeldTodos? Held { get; set; }
+
+    /// <summary>Commits held messages (<see cref="Preprocessor.Commit"/>); result i is true when id i is committed.</summary>
+    public Func<IReadOnlyList<long>, bool[]>? CommitHeld { get; set; }
 
     private string Channel => local ? "local" : "remote";
 
@@ -77,6 +85,7 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
             StartPass(id, now);
         }
         if (!stopping && Alive) StartDeliveries(now);
+        CommitPending();
         SyncMarks();
         for (int i = _active.Count - 1; i >= 0; i--)
         {
@@ -86,6 +95,35 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
         if (_finished.Count == 0) return;
         try { FinishPasses(_finished, now); }
         finally { _finished.Clear(); }
+    }
+
+    /// <summary>A held message that got an answer other than success must outlive this pass: true when it is held,
+    /// and then it is committed at this turn's pump (<see cref="CommitPending"/>), with the others of the turn.</summary>
+    private bool MustCommit(long id)
+    {
+        if (Held?.Contains(id) != true) return false;
+        if (!_toCommit.Contains(id)) _toCommit.Add(id);
+        return true;
+    }
+
+    /// <summary>Commits the held messages of this turn's deferrals and failures in one batch, then records the
+    /// failures that waited for it (bounce paragraph, D). A message whose commit failed stays held and its failed
+    /// recipient stays T, as when the bounce cannot be written.</summary>
+    private void CommitPending()
+    {
+        if (_toCommit.Count == 0) return;
+        bool[] ok = CommitHeld is { } commit ? commit(_toCommit) : new bool[_toCommit.Count];
+        var failed = new HashSet<long>();
+        for (int i = 0; i < ok.Length; i++)
+            if (!ok[i]) failed.Add(_toCommit[i]);
+        _toCommit.Clear();
+        foreach (var (d, report) in _failuresAfterCommit)
+        {
+            d.Pass.InFlight--;
+            if (!failed.Contains(d.Pass.Id) && AddBounce(d, report)) Mark(d);
+            else d.Pass.Left = true;
+        }
+        _failuresAfterCommit.Clear();
     }
 
     /// <summary>fsync of the marks written since the last pump, all at once.</summary>
@@ -126,14 +164,24 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
             case 'Z':
                 log.Deferral(d.Number, text);
                 d.Pass.Left = true;
+                MustCommit(d.Pass.Id);
                 break;
             case 'D':
                 log.Failure(d.Number, text);
-                if (AddBounce(d, text)) Mark(d); else d.Pass.Left = true;
+                if (MustCommit(d.Pass.Id))
+                {
+                    // The bounce waits for the commit (a bounce/ file must not outlive a todo that is preprocessed again);
+                    // the pass counts the delivery in flight until then, so it cannot finish without it.
+                    d.Pass.InFlight++;
+                    _failuresAfterCommit.Add((d, text));
+                }
+                else if (AddBounce(d, text)) Mark(d);
+                else d.Pass.Left = true;
                 break;
             default:
                 log.Mangled(d.Number);
                 d.Pass.Left = true;
+                MustCommit(d.Pass.Id);
                 break;
         }
         logStatus();

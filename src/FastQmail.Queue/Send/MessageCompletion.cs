@@ -24,6 +24,10 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
     /// <summary>Where a finished message's info file goes (recycled by preprocessing); null: unlinked.</summary>
     public SpareFiles? Spares { get; set; }
 
+    /// <summary>Messages whose commit preprocessing held back (<see cref="HeldTodos"/>): one that finishes held has its
+    /// todo removed here, first; null: all were committed.</summary>
+    public HeldTodos? Held { get; set; }
+
     public long NextWake => _retry.TryPeek(out _, out long due) ? due : long.MaxValue;
 
     /// <summary>Called when a channel file went away: finishes the message now if nothing else holds it.</summary>
@@ -48,25 +52,37 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
     }
 
     /// <summary>messdone for every message set aside by <see cref="ChannelGoneLater"/> that nothing else holds:
-    /// bounce, <c>end msg</c>, unlink info; then one fsync per info directory; then qmail-clean removes the mess
-    /// files of all of them in one exchange. Info goes durably before mess, as for a single message.</summary>
+    /// qmail-clean removes the todo of those still held (every delivery succeeded, so the commit was never made);
+    /// then bounce, <c>end msg</c>, unlink info; then one fsync per info directory, and of todo/ if a todo went; then
+    /// qmail-clean removes the mess files of all of them in one exchange. Info and todo go durably before mess, as for
+    /// a single message: neither may outlive the message file it points to.</summary>
     public void FinishGone(long now)
     {
         if (_gone.Count == 0) return;
-        var unlinked = new List<long>(_gone.Count);
+        var ready = new List<long>(_gone.Count);
+        var held = new List<long>();
         foreach (long id in _gone.Distinct())
-            if (!File.Exists(paths.Local(id)) && !File.Exists(paths.Remote(id)) && !File.Exists(paths.Todo(id)) && UnlinkInfo(id, now))
-                unlinked.Add(id);
+        {
+            if (File.Exists(paths.Local(id)) || File.Exists(paths.Remote(id))) continue;
+            if (Held?.Contains(id) == true) held.Add(id);
+            else if (!File.Exists(paths.Todo(id))) ready.Add(id);
+        }
         _gone.Clear();
+        ready.AddRange(CleanHeldTodos(held, now));
+        var unlinked = new List<long>(ready.Count);
+        foreach (long id in ready)
+            if (UnlinkInfo(id, now)) unlinked.Add(id);
         if (unlinked.Count == 0) return;
 
         Step?.Invoke("fsync info directory");
         List<string> dirs = unlinked.Select(id => Path.GetDirectoryName(paths.Info(id))!).Distinct().ToList();
+        if (held.Count > 0) dirs.Add(paths.Dir("todo"));
         bool[] synced = FsyncBatch.Directories(dirs);
         var durable = new List<long>(unlinked.Count);
         foreach (long id in unlinked)
         {
-            if (synced[dirs.IndexOf(Path.GetDirectoryName(paths.Info(id))!)]) { durable.Add(id); continue; }
+            bool todoSynced = !held.Contains(id) || synced[^1];
+            if (synced[dirs.IndexOf(Path.GetDirectoryName(paths.Info(id))!)] && todoSynced) { durable.Add(id); continue; }
             log.Warning($"unable to unlink info/{id % Limits.QueueSplit}/{id}");
             _retry.Enqueue(id, now + Limits.SysFailRetrySeconds);
         }
@@ -76,6 +92,29 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
         clean.CleanAll("foop", durable.ToArray(), cleaned);
         for (int i = 0; i < durable.Count; i++)
             if (!cleaned[i]) log.Warning($"qmail-clean unable to clean up foop/{durable[i]}");
+    }
+
+    /// <summary>qmail-clean removes intd and todo of the finished held messages, in one exchange; those it removed
+    /// leave <see cref="Held"/> and are returned. The others stay held and are tried again after 123 s.</summary>
+    private List<long> CleanHeldTodos(List<long> held, long now)
+    {
+        if (held.Count == 0) return held;
+        Step?.Invoke("clean todo of a finished message");
+        var cleaned = new bool[held.Count];
+        clean.CleanAll("todo", held.ToArray(), cleaned);
+        var gone = new List<long>(held.Count);
+        for (int i = 0; i < held.Count; i++)
+        {
+            if (cleaned[i])
+            {
+                Held!.Remove(held[i]);
+                gone.Add(held[i]);
+                continue;
+            }
+            log.Warning($"qmail-clean unable to clean up todo/{held[i]}");
+            _retry.Enqueue(held[i], now + Limits.SysFailRetrySeconds);
+        }
+        return gone;
     }
 
     /// <summary>One message's part of messdone up to the unlink of info; false when it must be retried later.</summary>

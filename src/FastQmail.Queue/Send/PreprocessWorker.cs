@@ -60,13 +60,14 @@ public sealed class PreprocessWorker(Preprocessor preprocessor, QueuePaths paths
                 var todo = new List<long>();
                 try { todo.AddRange(QueueScan.Todo(paths)); }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException) { log.Alert("unable to opendir todo, sleeping..."); }
+                if (preprocessor.Hold is { } held) todo.RemoveAll(held.Contains); // already preprocessed, being delivered
                 bool failed = false;
                 for (int start = 0; start < todo.Count && !Stopping; start += Preprocessor.BatchLimit)
                 {
                     long[] ids = todo.GetRange(start, Math.Min(Preprocessor.BatchLimit, todo.Count - start)).ToArray();
                     PreprocessResult[] results;
                     lock (controlsGate) results = preprocessor.ProcessBatch(ids);
-                    failed |= Array.Exists(results, r => !r.Committed);
+                    failed |= Array.Exists(results, r => r.Failed);
                     onBatch(new PreprocessedBatch(ids, results));
                 }
                 // The periodic rescan (qmail's 25 minutes), or 123 s after a failure (a full disk, say).

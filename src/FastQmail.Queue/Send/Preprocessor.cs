@@ -5,9 +5,17 @@ using Microsoft.Win32.SafeHandles;
 
 namespace FastQmail.Queue.Send;
 
-/// <summary>What preprocessing one todo entry gave: whether it was committed (todo removed) and which channels
-/// now hold recipients.</summary>
-public readonly record struct PreprocessResult(bool Committed, bool HasLocal, bool HasRemote);
+/// <summary>What preprocessing one todo entry gave: whether it was committed (todo removed) or held (written, todo
+/// kept: <see cref="HeldTodos"/>), which channels now hold recipients, and whether todo had vanished (a message the
+/// main loop finished or committed after the scan listed it: nothing to do).</summary>
+public readonly record struct PreprocessResult(bool Committed, bool HasLocal, bool HasRemote, bool Held = false, bool Vanished = false)
+{
+    /// <summary>Ready for delivery: committed or held.</summary>
+    public bool Preprocessed => Committed || Held;
+
+    /// <summary>Todo stays and is tried again after 123 s.</summary>
+    public bool Failed => !Preprocessed && !Vanished;
+}
 
 /// <summary>
 /// Preprocessing of todo/&lt;id&gt; in qmail's order (qmail-reference.md 4.3): remove partial info/local/remote
@@ -17,6 +25,9 @@ public readonly record struct PreprocessResult(bool Committed, bool HasLocal, bo
 /// A batch does each stage for all its messages before the next stage: every file written, then all fsynced at
 /// once, then each directory fsynced once, then one pipelined qmail-clean exchange. The order per message is
 /// qmail's; the batch only shares the waits (one journal commit and one round trip for many messages).
+/// With <see cref="Hold"/> set (qmail-send's default) the batch stops after the writes: the messages are held, and
+/// the fsyncs and the removal of todo happen later in <see cref="Commit"/>, in the same order, only for the messages
+/// that need it.
 /// </summary>
 public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, SendLog log, CleanClient clean)
 {
@@ -36,6 +47,9 @@ public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, Sen
     /// directories instead of an fsync of each; null: the fsyncs.</summary>
     public GroupCommit? SharedSync { get; set; }
 
+    /// <summary>When set, preprocessing holds the commit back (see <see cref="HeldTodos"/>); null: qmail's order.</summary>
+    public HeldTodos? Hold { get; set; }
+
     public PreprocessResult Process(long id) => ProcessBatch([id])[0];
 
     /// <summary>Preprocesses every id; result i is that of <paramref name="ids"/>[i].</summary>
@@ -46,25 +60,21 @@ public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, Sen
         try
         {
             for (int i = 0; i < ids.Count; i++)
-                if (Write(ids[i]) is { } w) { w.Index = i; written.Add(w); }
-            if (SharedSync is { } shared) SyncFileSystem(written, shared);
-            else
             {
-                SyncFiles(written);
-                SyncDirectories(written);
+                if (Hold?.Contains(ids[i]) == true) { results[i] = new PreprocessResult(false, false, false, Vanished: true); continue; }
+                if (Write(ids[i], out bool vanished) is { } w) { w.Index = i; written.Add(w); }
+                else if (vanished) results[i] = new PreprocessResult(false, false, false, Vanished: true);
             }
-
-            List<Written> durable = written.FindAll(w => !w.Failed);
-            if (durable.Count == 0) return results;
-            Step?.Invoke("clean todo");
-            var cleaned = new bool[durable.Count];
-            clean.CleanAll("todo", durable.Select(w => w.Id).ToArray(), cleaned);
-            for (int k = 0; k < durable.Count; k++)
+            if (Hold is { } hold)
             {
-                Written w = durable[k];
-                if (cleaned[k]) results[w.Index] = new PreprocessResult(true, w.HasLocal, w.HasRemote);
-                else log.Warning($"qmail-clean unable to clean up todo/{w.Id}");
+                foreach (Written w in written)
+                {
+                    hold.Add(w.Id);
+                    results[w.Index] = new PreprocessResult(false, w.HasLocal, w.HasRemote, Held: true);
+                }
+                return results;
             }
+            foreach (Written w in CommitWritten(written)) results[w.Index] = new PreprocessResult(true, w.HasLocal, w.HasRemote);
         }
         finally
         {
@@ -73,12 +83,82 @@ public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, Sen
         return results;
     }
 
-    /// <summary>Reads todo/id and writes its info, local and remote files (not yet fsynced); null on any failure,
-    /// which leaves todo for the next try.</summary>
-    private Written? Write(long id)
+    /// <summary>The held part of preprocessing for messages that must now outlive their pass: fsync of their info,
+    /// local and remote files (those still there) and of the directories, then qmail-clean removes todo, and the
+    /// message leaves <see cref="Hold"/>. Result i is true when <paramref name="ids"/>[i] is committed (or was not
+    /// held); false leaves it held, with todo, for a later try.</summary>
+    public bool[] Commit(IReadOnlyList<long> ids)
     {
+        var ok = new bool[ids.Count];
+        var opened = new List<Written>(ids.Count);
+        try
+        {
+            for (int i = 0; i < ids.Count; i++)
+            {
+                if (Hold?.Contains(ids[i]) != true) { ok[i] = true; continue; }
+                if (Reopen(ids[i]) is { } w) { w.Index = i; opened.Add(w); }
+            }
+            foreach (Written w in CommitWritten(opened))
+            {
+                Hold!.Remove(w.Id);
+                ok[w.Index] = true;
+            }
+        }
+        finally
+        {
+            foreach (Written w in opened) w.Dispose();
+        }
+        return ok;
+    }
+
+    /// <summary>The commit into S5 (4.3 steps 5 and 6) of written files: fsync them, fsync their directories, then
+    /// one qmail-clean exchange removes each todo. Returns the messages whose todo is gone.</summary>
+    private List<Written> CommitWritten(List<Written> written)
+    {
+        if (SharedSync is { } shared) SyncFileSystem(written, shared);
+        else
+        {
+            SyncFiles(written);
+            SyncDirectories(written);
+        }
+
+        List<Written> durable = written.FindAll(w => !w.Failed);
+        var committed = new List<Written>(durable.Count);
+        if (durable.Count == 0) return committed;
+        Step?.Invoke("clean todo");
+        var cleaned = new bool[durable.Count];
+        clean.CleanAll("todo", durable.Select(w => w.Id).ToArray(), cleaned);
+        for (int k = 0; k < durable.Count; k++)
+        {
+            if (cleaned[k]) committed.Add(durable[k]);
+            else log.Warning($"qmail-clean unable to clean up todo/{durable[k].Id}");
+        }
+        return committed;
+    }
+
+    /// <summary>A held message's files, opened again for their fsync; null (with a warning) if info cannot be opened.</summary>
+    private Written? Reopen(long id)
+    {
+        var w = new Written(id, File.Exists(paths.Local(id)), File.Exists(paths.Remote(id)));
+        foreach (var (kind, path, needed) in new[] { ("info", paths.Info(id), true), ("local", paths.Local(id), w.HasLocal), ("remote", paths.Remote(id), w.HasRemote) })
+        {
+            if (!needed) continue;
+            int fd = Posix.Open(path, Posix.O_RDONLY | Posix.O_CLOEXEC);
+            if (fd < 0) { log.Warning($"unable to open {Rel(path)}"); return w.Dispose(); }
+            w.Files.Add(new WrittenFile(kind, path, new SafeFileHandle(fd, ownsHandle: true)));
+        }
+        return w;
+    }
+
+    /// <summary>Reads todo/id and writes its info, local and remote files (not yet fsynced); null on any failure,
+    /// which leaves todo for the next try, or when todo is gone (<paramref name="vanished"/>: the main loop removed it
+    /// after the scan listed it).</summary>
+    private Written? Write(long id, out bool vanished)
+    {
+        vanished = false;
         byte[] todo;
         try { todo = File.ReadAllBytes(paths.Todo(id)); }
+        catch (FileNotFoundException) { vanished = true; return null; }
         catch (IOException) { log.Warning($"unable to open todo/{id}"); return null; }
         catch (UnauthorizedAccessException) { log.Warning($"unable to open todo/{id}"); return null; }
         if (!Posix.TryStat(paths.Mess(id), out FileStatus mess)) { log.Warning($"unable to stat {Rel(paths.Mess(id))}"); return null; }

@@ -29,6 +29,9 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
     private PreprocessWorker _preprocess = null!;
     private CleanClient _clean = null!;
     private MessSweep _sweep = null!;
+    private HeldTodos _held = null!;
+    private long _heldWake = long.MaxValue, _heldCheckMs = long.MaxValue;
+    private Func<IReadOnlyList<long>, bool[]> _commitHeld = null!;
     private int _localSpawnLimit, _remoteSpawnLimit = 255;
     private long _deliveries;
     private bool _stopping;
@@ -68,11 +71,15 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
         _clean = new CleanClient(io.CleanRequests, io.CleanReplies);
         _completion = new MessageCompletion(_paths, _log, new BounceMessage(_controls), bounceQueue, _clean);
         // control/syncfs: taken now, before preprocessing writes anything (FileSystemSync.For).
+        // Commits are held back until a message must outlive its first pass (HeldTodos).
+        _held = new HeldTodos();
         var preprocessor = new Preprocessor(_paths, rewriter, _log, _clean)
         {
             Step = step,
             SharedSync = FileSystemSync.Enabled(_control) ? FileSystemSync.For(_paths.Root) : null,
+            Hold = _held,
         };
+        _commitHeld = preprocessor.Commit;
         _preprocess = new PreprocessWorker(preprocessor, _paths, _log, batch => Post(new(SendEventKind.Preprocessed, Payload: batch)),
             crash => Post(new(SendEventKind.Crashed, Payload: crash)), _controlsGate);
         _completion.Step = step;
@@ -85,6 +92,8 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
         _local.Step = _remote.Step = step;
         // info, local and remote files are recycled (SpareFiles): retired when their message or pass ends, taken by preprocessing.
         _local.Spares = _remote.Spares = _completion.Spares = preprocessor.Spares = SpareFiles.ForSend(_paths);
+        _local.Held = _remote.Held = _completion.Held = _held;
+        _local.CommitHeld = _remote.CommitHeld = preprocessor.Commit;
         ApplyLimits();
 
         localSpawn.StartReader((slot, report) => Post(new(SendEventKind.Reply, true, slot, report)), () => Post(new(SendEventKind.SpawnLost, true)));
@@ -124,6 +133,7 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
             {
                 _completion.RunDue(now);
                 _sweep.Step(now);
+                CommitOverdue();
                 if (_clean.Lost) Lost("qmail-clean");
             }
             _local.Pump(now, _stopping);
@@ -132,7 +142,7 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
             if (_stopping && CanExit()) { Exit(); return; }
 
             long wake = Math.Min(Math.Min(_local.NextWake(_stopping), _remote.NextWake(_stopping)),
-                _stopping ? long.MaxValue : Math.Min(_completion.NextWake, _sweep.NextWake));
+                _stopping ? long.MaxValue : Math.Min(Math.Min(_completion.NextWake, _sweep.NextWake), _heldWake));
             long seconds = Math.Clamp(wake - Now(), 0, 86400);
             if (seconds == 0 && wake <= Now()) continue;
             Handle(WaitForEvent(seconds));
@@ -149,15 +159,32 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
 
     private long Now() => _time.GetUtcNow().ToUnixTimeSeconds();
 
+    /// <summary>Commits the messages held too long (<see cref="HeldTodos.HoldMilliseconds"/>) in one batch, and sets
+    /// <see cref="_heldWake"/> to the second the next one is due. The hold is measured on the wall clock, as the
+    /// preprocessing thread's rescan: it is about the disk, not about qmail-send's schedule. The held set is walked
+    /// only when its first message is due, not on every turn of the loop.</summary>
+    private void CommitOverdue()
+    {
+        long nowMs = Environment.TickCount64;
+        if (nowMs >= _heldCheckMs)
+        {
+            var (due, nextMs) = _held.Overdue(nowMs);
+            if (due.Count > 0) _commitHeld(due);
+            _heldCheckMs = nextMs;
+        }
+        _heldWake = _heldCheckMs == long.MaxValue ? long.MaxValue : Now() + Math.Max(1, (_heldCheckMs - nowMs + 999) / 1000);
+    }
+
     /// <summary>Hands the messages of a preprocessed batch to their channels (the worker retries the failed ones).</summary>
     private void Preprocessed(PreprocessedBatch batch)
     {
         if (_clean.Lost) Lost("qmail-clean");
         long now = Now();
+        _heldCheckMs = Math.Min(_heldCheckMs, Environment.TickCount64 + HeldTodos.HoldMilliseconds);
         for (int i = 0; i < batch.Ids.Length; i++)
         {
             PreprocessResult r = batch.Results[i];
-            if (!r.Committed) continue;
+            if (!r.Preprocessed) continue;
             if (r.HasLocal) _local.Enqueue(batch.Ids[i], now);
             if (r.HasRemote) _remote.Enqueue(batch.Ids[i], now);
             if (!r.HasLocal && !r.HasRemote) _completion.ChannelGoneLater(batch.Ids[i]);
@@ -220,8 +247,13 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
 
     private bool CanExit() => (_local.InFlight == 0 || !_local.Alive) && (_remote.InFlight == 0 || !_remote.Alive);
 
+    /// <summary>Commits what is still held (the messages with recipients left), so that a restart does not preprocess
+    /// them again and repeat their done deliveries; then stamps the retry times and says goodbye.</summary>
     private void Exit()
     {
+        // A batch the preprocessing thread is still writing is not committed: its messages have had no delivery, and
+        // the restart preprocesses them again from todo.
+        if (_held.Count > 0) _commitHeld(_held.ToArray());
         foreach (var (path, due) in _local.Queued().Concat(_remote.Queued()))
         {
             try { File.SetLastWriteTimeUtc(path, DateTimeOffset.FromUnixTimeSeconds(due).UtcDateTime); }

@@ -28,6 +28,7 @@ public sealed class QueueOperator(QueuePaths paths, TextWriter output)
     {
         QueuedMessage? m = new QueueReader(paths).Read(id);
         if (m is null) { output.WriteLine($"fastqmail: queue: no preprocessed message #{id} (try again after qmail-send has seen it)"); return 100; }
+        if (!WaitForCommit(id)) { output.WriteLine($"fastqmail: queue: #{id} is in its first delivery (todo/{id} is still there); try again in a moment"); return 111; }
         int marked = 0;
         foreach (bool remote in new[] { false, true })
         {
@@ -45,6 +46,23 @@ public sealed class QueueOperator(QueuePaths paths, TextWriter output)
         output.WriteLine($"fastqmail: queue: #{id}: {marked} recipients removed{(bounce ? " with a bounce to <" + m.Sender + ">" : " silently")}");
         Nudge();
         return 0;
+    }
+
+    /// <summary>In its first delivery qmail-send holds a message's todo (Send/HeldTodos), for a few seconds at most:
+    /// a crash would preprocess it again from todo, undo marks written now and leave a bounce paragraph behind. So
+    /// this waits for the commit while qmail-send runs; with qmail-send stopped the next one preprocesses it again.</summary>
+    private bool WaitForCommit(long id)
+    {
+        var reader = new QueueReader(paths);
+        if (!reader.HasTodo(id)) return true;
+        if (SendPid.Find(paths) is null) return false;
+        long end = Environment.TickCount64 + HeldTodos.HoldMilliseconds + 5000;
+        while (Environment.TickCount64 < end)
+        {
+            Thread.Sleep(100);
+            if (!reader.HasTodo(id)) return true;
+        }
+        return false;
     }
 
     /// <summary>Rejuvenates messages (qmail's only safe manual edit, <c>touch info/N/id</c>): the queue lifetime starts

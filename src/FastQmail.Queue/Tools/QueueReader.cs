@@ -40,17 +40,23 @@ public sealed class QueueReader(QueuePaths paths)
         return new QueuedMessage(id, info.MTimeSeconds, mess.Size, sender, Posix.TryStat(paths.Bounce(id), out _), recipients);
     }
 
-    /// <summary>qmail-qstat's two numbers: files under mess/ and under todo/.</summary>
+    /// <summary>qmail-qstat's two numbers: files under mess/, and the messages of <see cref="Todo"/>.</summary>
     public (int Messages, int Todo) Counts()
     {
         int messages = 0;
         for (int split = 0; split < Limits.QueueSplit; split++)
             messages += Ids(Path.Combine(paths.Dir("mess"), split.ToString(CultureInfo.InvariantCulture))).Count;
-        return (messages, Ids(paths.Dir("todo")).Count);
+        return (messages, Todo().Count);
     }
 
-    /// <summary>The ids in todo/: queued but not preprocessed yet.</summary>
-    public List<long> Todo() => Ids(paths.Dir("todo"));
+    /// <summary>The ids in todo/ without an info file: queued but not preprocessed yet. qmail-send keeps the todo of a
+    /// message in its first delivery (its info and channel files are already written, see qmail-send's HeldTodos);
+    /// that message is preprocessed, and <see cref="Messages"/> lists it.</summary>
+    public List<long> Todo() => Ids(paths.Dir("todo")).Where(id => !File.Exists(paths.Info(id))).ToList();
+
+    /// <summary>True while todo/&lt;id&gt; exists: the message is not preprocessed yet, or is in its first delivery
+    /// with its commit held back; either way, qmail-send may still preprocess it again from todo.</summary>
+    public bool HasTodo(long id) => File.Exists(paths.Todo(id));
 
     private static void Channel(string path, bool remote, List<QueuedRecipient> into)
     {
