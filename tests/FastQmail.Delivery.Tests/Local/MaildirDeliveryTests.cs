@@ -35,6 +35,41 @@ public class MaildirDeliveryTests
         Assert.StartsWith("Return-Path: <\"a b\"@example.org>\n", home2.ReadNew());
     }
 
+    /// <summary>A delivery that fails at any step (here a simulated crash thrown by the step hook) must not keep the
+    /// Maildir's directory gate: the next delivery into the same Maildir goes through at once.</summary>
+    [Theory]
+    [InlineData("maildir: create tmp")]
+    [InlineData("maildir: link into new")]
+    [InlineData("maildir: unlink tmp")]
+    [InlineData("maildir: fsync new")]
+    public void AFailedDeliveryDoesNotHoldUpTheNextOneIntoTheSameMaildir(string failAt)
+    {
+        using var home = new LocalHome();
+        home.MakeMaildir();
+        string maildir = Path.Combine(home.Home, "Maildir");
+        string mess = Path.Combine(home.Home, "mess");
+        File.WriteAllText(mess, "Subject: gate\n\nbody\n");
+        void Deliver(Action<string>? step)
+        {
+            using var handle = File.OpenHandle(mess);
+            MaildirDelivery.Deliver(maildir, new MessageSource(handle), new DeliveryLines("joe", "example.com", "s@example.org", DateTimeOffset.UtcNow), step);
+        }
+        // On another thread, as qmail-lspawn's deliveries run: a lock left held by a dead thread blocks everyone else.
+        var failed = new Thread(() => Assert.Throws<InvalidOperationException>(() => Deliver(s => { if (s == failAt) throw new InvalidOperationException(s); })));
+        failed.Start();
+        failed.Join();
+        Exception? error = null;
+        var next = new Thread(() =>
+        {
+            try { Deliver(null); }
+            catch (Exception e) { error = e; }
+        }) { IsBackground = true };
+        next.Start();
+        Assert.True(next.Join(TimeSpan.FromSeconds(10)), "the second delivery waited for the failed one's gate");
+        Assert.Null(error);
+        Assert.Contains(home.NewFiles(), f => File.ReadAllText(f).EndsWith("Subject: gate\n\nbody\n", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void TwoDeliveriesGetTwoNames()
     {
