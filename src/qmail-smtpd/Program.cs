@@ -32,6 +32,7 @@ bool shareSync = !options.IsStdio && FileSystemSync.Enabled(new ControlFiles(hom
 var server = new SmtpServer(new ControlFiles(home), MessageQueues.ForNetwork(home, shareSync), local.Contains, checkpassword: checkpassword)
 {
     Recipients = new LocalRecipientPolicy(new LocalRecipientCheck(home)),
+    KeepControls = !options.IsStdio, // the listener rereads control/ only after a change (inotify)
 };
 if (options.IsStdio) return await StdioTransport.RunAsync(server.HandleAsync);
 

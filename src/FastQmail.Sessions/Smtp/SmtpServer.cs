@@ -8,7 +8,7 @@ namespace FastQmail.Sessions.Smtp;
 
 /// <summary>
 /// qmail-smtpd for any number of connections: reads the controls for each connection (as qmail does, so no HUP is
-/// needed), takes a session from the pool, runs it, returns it. Both transports call <see cref="HandleAsync"/>.
+/// needed; the listener keeps them until control/ changes, <see cref="KeepControls"/>), takes a session from the pool, runs it, returns it. Both transports call <see cref="HandleAsync"/>.
 /// </summary>
 /// <param name="checkpassword">qmail-smtpd's trailing arguments after HOST (<c>/path/checkpassword /bin/true</c>): the
 /// program that checks AUTH; when empty, control/checkpassword is used; with neither, users/smtppasswd.cdb if it exists
@@ -19,6 +19,16 @@ public sealed class SmtpServer(ControlFiles controls, IMessageQueue queue, Local
     /// <summary>The RCPT recipient check for every session (see <see cref="IRecipientPolicy"/>); null = none.</summary>
     public IRecipientPolicy? Recipients { get; init; }
 
+    /// <summary>Keep the control files between connections until control/ changes (<see cref="SmtpControlsCache"/>):
+    /// for the built-in listener. Off, each connection reads them, as qmail-smtpd under tcpserver does.</summary>
+    public bool KeepControls
+    {
+        get => _kept is not null;
+        init => _kept = value ? new SmtpControlsCache(controls) : null;
+    }
+
+    private readonly SmtpControlsCache? _kept;
+
     private readonly ServerCertificates _certificates = new();
     private readonly string _passwordFile = PasswordFile.PathIn(controls.Home);
     private readonly ObjectPool<SmtpSession> _sessions = new DefaultObjectPool<SmtpSession>(new DefaultPooledObjectPolicy<SmtpSession>());
@@ -26,7 +36,7 @@ public sealed class SmtpServer(ControlFiles controls, IMessageQueue queue, Local
     /// <summary>Runs one SMTP conversation; returns qmail-smtpd's exit status (0 after QUIT, else 1).</summary>
     public async Task<int> HandleAsync(IDuplexPipe transport, ConnectionInfo info, CancellationToken cancel)
     {
-        var context = new SmtpSessionContext(SmtpControls.TryLoad(controls, info.DataBytes), info, queue, isLocalIp, time,
+        var context = new SmtpSessionContext(_kept?.Get(info.DataBytes) ?? SmtpControls.TryLoad(controls, info.DataBytes), info, queue, isLocalIp, time,
             checkpassword, _certificates, File.Exists(_passwordFile) ? _passwordFile : null) { Recipients = Recipients };
         SmtpSession session = _sessions.Get();
         try { return await session.RunAsync(transport, context, cancel); }
