@@ -169,8 +169,9 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
         if (nowMs >= _heldCheckMs)
         {
             var (due, nextMs) = _held.Overdue(nowMs);
-            if (due.Count > 0) _commitHeld(due);
-            _heldCheckMs = nextMs;
+            bool failed = due.Count > 0 && Array.IndexOf(_commitHeld(due), false) >= 0;
+            // A commit that failed (a full disk, say) is tried again after 123 s, as a failed preprocessing is.
+            _heldCheckMs = failed ? Math.Min(nextMs, nowMs + 1000L * Limits.SysFailRetrySeconds) : nextMs;
         }
         _heldWake = _heldCheckMs == long.MaxValue ? long.MaxValue : Now() + Math.Max(1, (_heldCheckMs - nowMs + 999) / 1000);
     }

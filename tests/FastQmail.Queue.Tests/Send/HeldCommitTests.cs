@@ -25,6 +25,11 @@ public class HeldCommitTests
 
     private static string Kept(string path, string sender, string recipient) => "Zkept for later\n";
 
+    /// <summary>A preprocessor that holds its commits in <paramref name="held"/>; qmail-clean answers <c>+</c> once.</summary>
+    private static Preprocessor Holding(QueueFixture q, HeldTodos held, Stream log, Stream? cleanRequests = null) =>
+        new(q.Paths, new AddressRewriter(SendControls.Load(new ControlFiles(q.Home))), new SendLog(log),
+            new CleanClient(cleanRequests ?? new MemoryStream(), new MemoryStream("+"u8.ToArray()))) { Hold = held };
+
     [Fact]
     public void PreprocessingHoldsTodoUntilCommitThenCommitsInQmailsOrder()
     {
@@ -33,8 +38,7 @@ public class HeldCommitTests
         var log = new MemoryStream();
         var cleanRequests = new MemoryStream();
         var held = new HeldTodos();
-        var pre = new Preprocessor(q.Paths, new AddressRewriter(SendControls.Load(new ControlFiles(q.Home))), new SendLog(log),
-            new CleanClient(cleanRequests, new MemoryStream("+"u8.ToArray()))) { Hold = held };
+        Preprocessor pre = Holding(q, held, log, cleanRequests);
 
         Assert.Equal(new PreprocessResult(false, true, true, Held: true), pre.Process(id));
         Assert.True(held.Contains(id));
@@ -63,8 +67,7 @@ public class HeldCommitTests
         long id = q.Enqueue(Message, "u0\0p1\0Fjoe@example.com\0Tann@example.com\0");
         var log = new MemoryStream();
         var held = new HeldTodos();
-        var pre = new Preprocessor(q.Paths, new AddressRewriter(SendControls.Load(new ControlFiles(q.Home))), new SendLog(log),
-            new CleanClient(new MemoryStream(), new MemoryStream("+"u8.ToArray()))) { Hold = held };
+        Preprocessor pre = Holding(q, held, log);
         Assert.True(pre.Process(id).Held);
         File.Delete(q.Paths.Info(id));
 
@@ -177,8 +180,7 @@ public class HeldCommitTests
     {
         using var q = new QueueFixture();
         long id = q.Enqueue(Message, "u0\0p1\0Fs@example.org\0Tann@example.com\0");
-        var pre = new Preprocessor(q.Paths, new AddressRewriter(SendControls.Load(new ControlFiles(q.Home))), new SendLog(new MemoryStream()),
-            new CleanClient(new MemoryStream(), new MemoryStream())) { Hold = new HeldTodos() };
+        Preprocessor pre = Holding(q, new HeldTodos(), new MemoryStream());
         Assert.True(pre.Process(id).Held);
         var reader = new QueueReader(q.Paths);
         Assert.Empty(reader.Todo());
