@@ -93,7 +93,7 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
         // info, local and remote files are recycled (SpareFiles): retired when their message or pass ends, taken by preprocessing.
         _local.Spares = _remote.Spares = _completion.Spares = preprocessor.Spares = SpareFiles.ForSend(_paths);
         _local.Held = _remote.Held = _completion.Held = _held;
-        _local.CommitHeld = _remote.CommitHeld = preprocessor.Commit;
+        _local.CommitHeld = _remote.CommitHeld = _commitHeld;
         ApplyLimits();
 
         localSpawn.StartReader((slot, report) => Post(new(SendEventKind.Reply, true, slot, report)), () => Post(new(SendEventKind.SpawnLost, true)));

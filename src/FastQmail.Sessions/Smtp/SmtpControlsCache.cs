@@ -17,6 +17,7 @@ public sealed class SmtpControlsCache(ControlFiles controls) : IDisposable
     private readonly object _gate = new();
     private SmtpControls? _kept;
     private string? _keptFor; // the $DATABYTES it was read with
+    private bool? _linked;    // control/ holds a symbolic link; looked at again only after a change
 
     /// <summary>The controls for a new connection (<see cref="SmtpControls.TryLoad"/>'s answer).</summary>
     public SmtpControls? Get(string? dataBytesEnv)
@@ -25,9 +26,11 @@ public sealed class SmtpControlsCache(ControlFiles controls) : IDisposable
         lock (_gate)
         {
             // A change made while the files are read below stays queued, and the next connection reads again.
-            if (!_watch.Changed() && _kept is not null && _keptFor == dataBytesEnv) return _kept;
+            bool changed = _watch.Changed();
+            if (!changed && _kept is not null && _keptFor == dataBytesEnv) return _kept;
+            if (changed || _linked is null) _linked = HoldsSymbolicLink();
             SmtpControls? read = SmtpControls.TryLoad(controls, dataBytesEnv);
-            _kept = read is not null && !HoldsSymbolicLink() ? read : null;
+            _kept = read is not null && _linked == false ? read : null;
             _keptFor = dataBytesEnv;
             return read;
         }

@@ -36,7 +36,7 @@ public sealed class SmtpServer(ControlFiles controls, IMessageQueue queue, Local
     /// <summary>Runs one SMTP conversation; returns qmail-smtpd's exit status (0 after QUIT, else 1).</summary>
     public async Task<int> HandleAsync(IDuplexPipe transport, ConnectionInfo info, CancellationToken cancel)
     {
-        var context = new SmtpSessionContext(_kept?.Get(info.DataBytes) ?? SmtpControls.TryLoad(controls, info.DataBytes), info, queue, isLocalIp, time,
+        var context = new SmtpSessionContext(_kept is not null ? _kept.Get(info.DataBytes) : SmtpControls.TryLoad(controls, info.DataBytes), info, queue, isLocalIp, time,
             checkpassword, _certificates, File.Exists(_passwordFile) ? _passwordFile : null) { Recipients = Recipients };
         SmtpSession session = _sessions.Get();
         try { return await session.RunAsync(transport, context, cancel); }
