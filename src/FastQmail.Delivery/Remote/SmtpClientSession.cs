@@ -52,8 +52,10 @@ public sealed class SmtpClientSession(SmtpChannel channel, MailExchanger server,
     }
 
     /// <summary>One mail transaction. With <paramref name="reset"/> (a reused connection) RSET goes first, pipelined
-    /// with MAIL when the server offers PIPELINING; a refused RSET ends the transaction as <see cref="SmtpTransactionEnd.Lost"/>
-    /// before anything was sent, so the caller can move the message to a fresh connection. No QUIT is sent here.</summary>
+    /// with MAIL when the server offers PIPELINING; a refused RSET, or a 421 before the final dot (the server closing a
+    /// connection it no longer wants, as Exim does after smtp_accept_max_per_connection messages), ends the transaction
+    /// as <see cref="SmtpTransactionEnd.Lost"/> before the message was sent, so the caller can move it to a fresh
+    /// connection. On a fresh connection a 421 is qmail-remote's deferral. No QUIT is sent here.</summary>
     public SmtpTransaction Send(string sender, IReadOnlyList<string> recipients, RemoteMessage message, bool reset = false)
     {
         var reports = new List<string>();
@@ -105,7 +107,15 @@ public sealed class SmtpClientSession(SmtpChannel channel, MailExchanger server,
         channel.Flush();
         // A pipelined RSET's reply comes first; a reused connection the server no longer wants is "lost".
         if (reset && ext.Pipelining && channel.ReadReply().Code != 250) throw new SmtpConnectionLostException();
-        reply = channel.ReadReply();
+        // A reused connection's 421 says the connection is closing, not that this message is refused.
+        SmtpReply Read()
+        {
+            SmtpReply r = channel.ReadReply();
+            if (reset && r.Code == 421) throw new SmtpConnectionLostException();
+            return r;
+        }
+
+        reply = Read();
         if (reply.Code >= 500) return End(SmtpTransactionEnd.Quit, $"DConnected to {_ip} but sender was rejected", reply);
         if (reply.Code >= 400) return End(SmtpTransactionEnd.Quit, $"ZConnected to {_ip} but sender was rejected", reply);
 
@@ -117,7 +127,7 @@ public sealed class SmtpClientSession(SmtpChannel channel, MailExchanger server,
                 channel.WriteLine($"RCPT TO:<{r}>");
                 channel.Flush();
             }
-            reply = channel.ReadReply();
+            reply = Read();
             if (reply.Code >= 500) reports.Add($"h{_ip} does not like recipient.\n{Said(reply)}");
             else if (reply.Code >= 400) reports.Add($"s{_ip} does not like recipient.\n{Said(reply)}");
             else { reports.Add("r"); bother = true; }
@@ -129,7 +139,7 @@ public sealed class SmtpClientSession(SmtpChannel channel, MailExchanger server,
             channel.WriteLine("DATA");
             channel.Flush();
         }
-        reply = channel.ReadReply();
+        reply = Read();
         if (reply.Code >= 500) return End(SmtpTransactionEnd.Quit, $"D{_ip} failed on DATA command", reply);
         if (reply.Code >= 400) return End(SmtpTransactionEnd.Quit, $"Z{_ip} failed on DATA command", reply);
 

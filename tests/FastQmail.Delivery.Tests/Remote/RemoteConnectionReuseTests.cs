@@ -79,6 +79,34 @@ public class RemoteConnectionReuseTests : IDisposable
         Assert.Equal(3, _peer.Connections); // 2 + 2 + 1; the 3rd and 5th were retried on fresh connections
     }
 
+    [Theory]
+    [InlineData("MAIL", true)]
+    [InlineData("RCPT", true)]
+    [InlineData("MAIL", false)]
+    [InlineData("DATA", false)]
+    public void A_reused_connection_answered_421_before_the_dot_moves_the_message_to_a_fresh_connection(string stage, bool pipelining)
+    {
+        if (!pipelining) _peer.Replies["EHLO"] = "250-peer\r\n250 8BITMIME\r\n";
+        _peer.RefuseAfterMessages = 2;
+        _peer.RefuseStage = stage;
+        var replies = Spawn(5, Settings(perDestination: 1));
+
+        Assert.All(replies.Values, r => Assert.Equal(Accepted, r)); // not "sender was rejected": no retry by qmail-send
+        Assert.Equal(["Subject: m1", "Subject: m2", "Subject: m3", "Subject: m4", "Subject: m5"], Subjects());
+        Assert.Equal(3, _peer.Connections); // 2 + 2 + 1: the 3rd and 5th met the 421 and went on fresh connections
+    }
+
+    [Fact]
+    public void A_421_on_a_fresh_connection_is_still_qmail_remotes_deferral()
+    {
+        using var pool = new RemoteConnectionPool(Settings());
+        var remote = new PooledRemote(_dir.Path, pool, new HashSet<IPAddress>());
+        _peer.Replies["MAIL"] = "421 busy\r\n";
+        Assert.Equal(["ZConnected to 127.0.0.1 but sender was rejected.\nRemote host said: 421 busy\n"],
+            remote.Deliver("example.net", "from@sender.example", ["to@example.net"], Message()));
+        Assert.Equal(1, _peer.Connections);
+    }
+
     [Fact]
     public void An_idle_connection_is_closed_with_quit_after_the_idle_time()
     {

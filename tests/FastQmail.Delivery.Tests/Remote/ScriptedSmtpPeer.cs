@@ -38,6 +38,10 @@ public sealed class ScriptedSmtpPeer : IDisposable
     public string? StallAt;
     /// <summary>When set, the peer closes a connection right after accepting this many messages on it.</summary>
     public int? CloseAfterMessages;
+    /// <summary>When set, once this many messages were accepted on a connection, the peer answers the next command of
+    /// stage <see cref="RefuseStage"/> with 421 and closes it (Exim's smtp_accept_max_per_connection answers MAIL so).</summary>
+    public int? RefuseAfterMessages;
+    public string RefuseStage = "MAIL";
     /// <summary>How long the peer waits before answering the final dot (to make deliveries overlap).</summary>
     public TimeSpan BodyDelay = TimeSpan.Zero;
     private int _connections, _open, _maxOpen;
@@ -92,6 +96,11 @@ public sealed class ScriptedSmtpPeer : IDisposable
                     if (line is null) return;
                     lock (_commands) _commands.Add(line);
                     string verb = line.Split(' ', ':')[0].ToUpperInvariant();
+                    if (accepted == RefuseAfterMessages && verb == RefuseStage)
+                    {
+                        await Send(s, "421 4.7.0 too many messages in this connection\r\n");
+                        return;
+                    }
                     if (verb == "RCPT")
                     {
                         string addr = line[(line.IndexOf('<') + 1)..line.LastIndexOf('>')];
