@@ -4,18 +4,19 @@ namespace FastQmail.Queue;
 /// The few file operations the durable queue write uses (QueueWriter). The real one is
 /// <see cref="QueueFileSystem"/>; tests wrap it to fail one step and check the exit code and the leftovers
 /// (chasquid's createTemp/osFile seam). Every method reports failure by its return value, never by throwing.
+/// File names come as spans: the queue write formats them into buffers it keeps (no strings per message).
 /// </summary>
 public interface IQueueFileSystem
 {
     /// <summary>open(O_WRONLY|O_CREAT|O_EXCL), the file ends up with mode 0644. Returns the fd, or -1.</summary>
-    int CreateExclusive(string path);
+    int CreateExclusive(ReadOnlySpan<char> path);
 
     /// <summary>fstat(2): the inode of an open file, which becomes the message id.</summary>
     bool TryGetInode(int fd, out long inode);
 
-    bool Link(string existingPath, string newPath);
+    bool Link(ReadOnlySpan<char> existingPath, ReadOnlySpan<char> newPath);
 
-    bool Unlink(string path);
+    bool Unlink(ReadOnlySpan<char> path);
 
     /// <summary>Removes a name whose message is done, like <see cref="Unlink"/>; the real file system keeps the file for
     /// reuse (<see cref="SpareFiles"/>). <paramref name="truncate"/>: the file can have no other live name, so its data

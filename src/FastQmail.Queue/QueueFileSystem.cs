@@ -1,5 +1,4 @@
 using FastQmail.Core.Native;
-using Microsoft.Win32.SafeHandles;
 
 namespace FastQmail.Queue;
 
@@ -20,21 +19,17 @@ public sealed class QueueFileSystem(SpareFiles? spares = null, GroupCommit? shar
     /// <summary>0644: what qmail-queue's umask 033 gives its mess and intd files.</summary>
     private const int FileMode0644 = 0x1A4;
 
-    private const UnixFileMode Mode0644 =
-        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-
-    public int CreateExclusive(string path)
+    public int CreateExclusive(ReadOnlySpan<char> path)
     {
         if (spares?.TryTake(path) is int spare and >= 0) return spare;
         int fd = Posix.Open(path, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_CLOEXEC, FileMode0644);
         if (fd < 0) return -1;
         // In-process writers (qmail-smtpd, qmail-send's bounces) run with their own umask, not 033:
         // make the mode what qmail-queue would have left, so both paths give the same files.
-        if (!OperatingSystem.IsWindows() && Posix.TryFstat(fd, out FileStatus st) && (st.Mode & 0xFFF) != FileMode0644)
+        if (Posix.TryFstat(fd, out FileStatus st) && (st.Mode & 0xFFF) != FileMode0644 && Posix.Fchmod(fd, FileMode0644) != 0)
         {
-            try { File.SetUnixFileMode(path, Mode0644); }
-            catch (IOException) { Posix.Close(fd); return -1; }
-            catch (UnauthorizedAccessException) { Posix.Close(fd); return -1; }
+            Posix.Close(fd);
+            return -1;
         }
         return fd;
     }
@@ -46,15 +41,10 @@ public sealed class QueueFileSystem(SpareFiles? spares = null, GroupCommit? shar
         return ok;
     }
 
-    public bool Link(string existingPath, string newPath) => Posix.Link(existingPath, newPath) == 0;
+    public bool Link(ReadOnlySpan<char> existingPath, ReadOnlySpan<char> newPath) => Posix.Link(existingPath, newPath) == 0;
 
-    public bool Unlink(string path)
-    {
-        try { File.Delete(path); return true; } // a missing file is no error, as ENOENT for qmail-clean
-        catch (DirectoryNotFoundException) { return true; }
-        catch (IOException) { return false; }
-        catch (UnauthorizedAccessException) { return false; }
-    }
+    /// <summary>A missing name (or directory) is no error, as ENOENT for qmail-clean.</summary>
+    public bool Unlink(ReadOnlySpan<char> path) => Posix.Unlink(path) == 0 || Posix.LastErrno is Posix.ENOENT or Posix.ENOTDIR;
 
     public bool Retire(string path, bool truncate = false) => spares?.Retire(path, truncate) ?? Unlink(path);
 
@@ -65,12 +55,8 @@ public sealed class QueueFileSystem(SpareFiles? spares = null, GroupCommit? shar
     /// <summary>Concurrent writers' fsyncs of todo/ and mess/N share one (DirectorySync: group commit).</summary>
     public bool FsyncDirectory(string path) => sharedSync?.Commit() ?? DirectorySync.Fsync(path);
 
-    public void Truncate(int fd)
-    {
-        using var handle = new SafeFileHandle(fd, ownsHandle: false);
-        try { RandomAccess.SetLength(handle, 0); }
-        catch (IOException) { } // best effort, as qmail's seek_trunc: the unlink that follows is what counts
-    }
+    /// <summary>Best effort, as qmail's seek_trunc: the unlink that follows is what counts.</summary>
+    public void Truncate(int fd) => Posix.Ftruncate(fd, 0);
 
     public void Close(int fd) => Posix.Close(fd);
 

@@ -1,6 +1,5 @@
 using System.Buffers;
-using System.Globalization;
-using System.Text;
+using System.Buffers.Text;
 using FastQmail.Core;
 using FastQmail.Core.Queueing;
 
@@ -22,47 +21,65 @@ public sealed class QueueWriter : IDisposable
 
     private readonly QueuePaths _paths;
     private readonly IQueueFileSystem _fs;
-    private readonly uint _uid;
-    private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+    private readonly char[] _name, _linkName; // the file names of a step, formatted here: no strings per message
+    private uint _uid;
+    private byte[]? _buffer;
     private int _buffered;
     private int _messFd = -1, _intdFd = -1;
-    private bool _madeMess, _madeIntd, _finished;
+    private bool _madeMess, _madeIntd, _finished = true;
 
     /// <summary>The message id (inode of the mess file) once step 3 succeeded.</summary>
     public long MessageId { get; private set; }
 
     /// <summary>The "qp": pid of the process writing the queue (Received line and p record).</summary>
-    public int QueuePid { get; }
+    public int QueuePid { get; private set; }
 
     /// <summary>0 while all is well, else the exit code the write will end with.</summary>
     public int Failure { get; private set; }
 
-    private QueueWriter(QueuePaths paths, IQueueFileSystem fs, uint uid, int pid)
+    private QueueWriter(QueuePaths paths, IQueueFileSystem fs)
     {
         _paths = paths;
         _fs = fs;
-        _uid = uid;
-        QueuePid = pid;
+        _name = new char[paths.FileNameCapacity];
+        _linkName = new char[paths.FileNameCapacity];
     }
 
     /// <summary>Steps 2-4: pid file, id = inode, link into mess, unlink pid; then the Received line. Never throws.</summary>
     public static QueueWriter Start(QueuePaths paths, IQueueFileSystem fs, InvokedBy who, uint uid, int pid, DateTimeOffset now)
     {
-        var w = new QueueWriter(paths, fs, uid, pid);
-        w.Begin(who, now);
+        var w = new QueueWriter(paths, fs);
+        w.Restart(who, uid, pid, now);
         return w;
+    }
+
+    /// <summary>A writer with no message yet, for a pool: <see cref="Restart"/> begins each message, <see cref="Dispose"/>
+    /// ends it (and abandons it without a commit); then the writer may begin the next.</summary>
+    internal static QueueWriter CreateIdle(QueuePaths paths, IQueueFileSystem fs) => new(paths, fs);
+
+    /// <summary><see cref="Start"/> on a writer whose last message has ended.</summary>
+    internal void Restart(InvokedBy who, uint uid, int pid, DateTimeOffset now)
+    {
+        if (!_finished || _buffer is not null) throw new InvalidOperationException("the writer's last message has not ended");
+        _uid = uid;
+        QueuePid = pid;
+        MessageId = 0;
+        Failure = 0;
+        _buffered = 0;
+        _madeMess = _madeIntd = _finished = false;
+        _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        Begin(who, now);
     }
 
     private void Begin(InvokedBy who, DateTimeOffset now)
     {
         // 2. pid/<pid>.<time>.<seq>, O_EXCL, up to 9 tries (63).
-        string pidPath = "";
+        int pidName = 0;
         long time = now.ToUnixTimeSeconds();
         for (int attempt = 0; attempt < 9 && _messFd < 0; attempt++)
         {
-            int seq = Interlocked.Increment(ref s_sequence);
-            pidPath = Path.Combine(_paths.Dir("pid"), string.Create(CultureInfo.InvariantCulture, $"{QueuePid}.{time}.{seq}"));
-            _messFd = _fs.CreateExclusive(pidPath);
+            pidName = _paths.FormatPidFile(_name, QueuePid, time, Interlocked.Increment(ref s_sequence));
+            _messFd = _fs.CreateExclusive(_name.AsSpan(0, pidName));
         }
         if (_messFd < 0) { Fail(QueueExitCodes.PidFile); return; }
 
@@ -71,12 +88,13 @@ public sealed class QueueWriter : IDisposable
         MessageId = id;
 
         // 4. link pid -> mess/<id%23>/<id> (64), then unlink the pid name (63).
-        if (!_fs.Link(pidPath, _paths.Mess(id))) { Fail(QueueExitCodes.MessFile); return; }
+        int mess = QueuePaths.FormatFile(_linkName, _paths.SplitDir("mess", id), id);
+        if (!_fs.Link(_name.AsSpan(0, pidName), _linkName.AsSpan(0, mess))) { Fail(QueueExitCodes.MessFile); return; }
         _madeMess = true;
-        if (!_fs.Unlink(pidPath)) { Fail(QueueExitCodes.PidFile); return; }
+        if (!_fs.Unlink(_name.AsSpan(0, pidName))) { Fail(QueueExitCodes.PidFile); return; }
 
         // 5, first part: the Received line goes first in the mess file.
-        Write(ReceivedLine.Format(QueuePid, who, _uid, now));
+        _buffered = ReceivedLine.Write(_buffer!, QueuePid, who, _uid, now);
     }
 
     /// <summary>Step 5, the body: message bytes (LF line ends) into the mess file. A failure is kept for Commit (53).</summary>
@@ -108,23 +126,25 @@ public sealed class QueueWriter : IDisposable
         if (!FlushMess() || !_fs.Fsync(_messFd)) return Finish(QueueExitCodes.WriteError);
 
         // 6. intd/<id>, O_EXCL (65); u<uid>\0 p<pid>\0 then the F and T records as they came (11, 91, 54), fsync (53).
-        string intd = _paths.Intd(MessageId);
-        _intdFd = _fs.CreateExclusive(intd);
+        int intd = QueuePaths.FormatFile(_name, _paths.Dir("intd"), MessageId);
+        _intdFd = _fs.CreateExclusive(_name.AsSpan(0, intd));
         if (_intdFd < 0) return Finish(QueueExitCodes.IntdFile);
         _madeIntd = true;
         var scanner = new QueueEnvelopeScanner();
         int verdict = scanner.Scan(envelope);
         if (verdict < 0) return Finish(QueueExitCodes.ReadError);
         if (verdict != QueueExitCodes.Ok) return Finish(verdict);
-        byte[] head = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"u{_uid}\0p{QueuePid}\0"));
-        if (!_fs.Write(_intdFd, head) || !_fs.Write(_intdFd, envelope[..(scanner.Length - 1)]) || !_fs.Fsync(_intdFd))
+        Span<byte> head = stackalloc byte[2 * 12];
+        int headLength = FormatHead(head);
+        if (!_fs.Write(_intdFd, head[..headLength]) || !_fs.Write(_intdFd, envelope[..(scanner.Length - 1)]) || !_fs.Fsync(_intdFd))
             return Finish(QueueExitCodes.WriteError);
 
         // 7. Linux: the new mess entry must be on disk before todo/ points at it (53).
         if (!_fs.FsyncDirectory(_paths.SplitDir("mess", MessageId))) return Finish(QueueExitCodes.WriteError);
 
         // 8. link intd -> todo/<id> (66): the commit point. Then fsync todo/ so the link survives a crash (66).
-        if (!_fs.Link(intd, _paths.Todo(MessageId))) return Finish(QueueExitCodes.TodoFile);
+        int todo = QueuePaths.FormatFile(_linkName, _paths.Dir("todo"), MessageId);
+        if (!_fs.Link(_name.AsSpan(0, intd), _linkName.AsSpan(0, todo))) return Finish(QueueExitCodes.TodoFile);
         if (!_fs.FsyncDirectory(_paths.Dir("todo"))) return Finish(QueueExitCodes.TodoFile);
         _finished = true;
         ReleaseFiles();
@@ -132,6 +152,21 @@ public sealed class QueueWriter : IDisposable
         // 9. wake qmail-send (errors ignored), then acknowledge.
         _fs.PullTrigger(_paths.Trigger);
         return QueueResult.FromExitCode(QueueExitCodes.Ok, MessageId, QueuePid);
+    }
+
+    /// <summary>intd's first records: <c>u&lt;uid&gt;\0p&lt;pid&gt;\0</c>.</summary>
+    private int FormatHead(Span<byte> head)
+    {
+        int n = 0;
+        head[n++] = (byte)'u';
+        Utf8Formatter.TryFormat(_uid, head[n..], out int written);
+        n += written;
+        head[n++] = 0;
+        head[n++] = (byte)'p';
+        Utf8Formatter.TryFormat(QueuePid, head[n..], out written);
+        n += written;
+        head[n++] = 0;
+        return n;
     }
 
     /// <summary>Without a Commit, the message is abandoned: its files are removed as after a read error.</summary>
@@ -172,12 +207,14 @@ public sealed class QueueWriter : IDisposable
         if (_madeIntd)
         {
             if (_intdFd >= 0) _fs.Truncate(_intdFd);
-            if (!_fs.Unlink(_paths.Intd(MessageId))) return; // leave mess too: qmail-send's cleanup needs both
+            int intd = QueuePaths.FormatFile(_name, _paths.Dir("intd"), MessageId);
+            if (!_fs.Unlink(_name.AsSpan(0, intd))) return; // leave mess too: qmail-send's cleanup needs both
         }
         if (_madeMess)
         {
             if (_messFd >= 0) _fs.Truncate(_messFd);
-            _fs.Unlink(_paths.Mess(MessageId));
+            int mess = QueuePaths.FormatFile(_name, _paths.SplitDir("mess", MessageId), MessageId);
+            _fs.Unlink(_name.AsSpan(0, mess));
         }
     }
 

@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
 using FastQmail.Core.Native;
 
 namespace FastQmail.Queue;
@@ -20,6 +23,8 @@ namespace FastQmail.Queue;
 /// qmail does: the caller creates a new file, or the name is unlinked.</para>
 /// <para>Size: the pool holds no more files than the queue held at its peak; the files hold no data (mess files are
 /// truncated when retired, the small envelope files when taken).</para>
+/// <para>Allocation: the names a process knows are kept in <see cref="SpareNames"/>, the directory is listed with
+/// getdents64 into a pooled buffer, and the paths are formatted on the stack, so taking a spare allocates nothing.</para>
 /// </summary>
 public sealed class SpareFiles
 {
@@ -29,8 +34,11 @@ public sealed class SpareFiles
     /// <summary>After a listing found nothing, the next waits this long (ms): an empty pool costs no getdents per file.</summary>
     private const long EmptyBackoffMs = 250;
 
-    /// <summary>Most retired names a process keeps in memory for its own takes.</summary>
-    private const int RememberLimit = 4096;
+    /// <summary>Most names a process keeps in memory for its takes (retired by itself, or listed).</summary>
+    private const int RememberLimit = 1024;
+
+    /// <summary>Bytes read per getdents64 call while listing.</summary>
+    private const int ListingBuffer = 8192;
 
     private static int s_sequence;
 
@@ -38,7 +46,7 @@ public sealed class SpareFiles
     private readonly int _mode;
     private readonly uint _uid = Posix.GetEuid();
     private readonly string _prefix = $"{Environment.ProcessId}.{Environment.TickCount64}.";
-    private readonly ConcurrentQueue<string> _names = new();
+    private readonly SpareNames _names = new(RememberLimit);
     private int _listing; // 1 while one thread lists the directory
     private long _nextListing;
     private bool _missing; // an older queue without the directory: plain create and unlink
@@ -66,20 +74,25 @@ public sealed class SpareFiles
     /// Gives a spare file the name <paramref name="path"/> (which must not exist) and returns it open for writing,
     /// empty, with the pool's mode; -1 when no usable spare was found, and the caller creates the file as before.
     /// </summary>
-    public int TryTake(string path)
+    public int TryTake(ReadOnlySpan<char> path)
     {
+        Span<char> spare = stackalloc char[_directory.Length + 1 + SpareNames.MaxLength];
+        _directory.CopyTo(spare);
+        spare[_directory.Length] = '/';
+        Span<char> name = spare[(_directory.Length + 1)..];
         for (int attempt = 0; attempt < 4; attempt++)
         {
-            if (!_names.TryDequeue(out string? name))
+            int length = _names.TryDequeue(name);
+            if (length == 0)
             {
                 if (!Refill()) return -1;
                 continue;
             }
-            string spare = Path.Combine(_directory, name);
-            if (Posix.RenameNoReplace(spare, path) != 0)
+            ReadOnlySpan<char> sparePath = spare[..(_directory.Length + 1 + length)];
+            if (Posix.RenameNoReplace(sparePath, path) != 0)
             {
                 int errno = Posix.LastErrno;
-                if (errno == Posix.EEXIST) { _names.Enqueue(name); return -1; } // the caller's O_EXCL create reports it
+                if (errno == Posix.EEXIST) { _names.TryEnqueue(name[..length]); return -1; } // the caller's O_EXCL create reports it
                 if (errno != Posix.ENOENT) { _missing = true; return -1; } // EXDEV, EINVAL (no RENAME_NOREPLACE), EACCES
                 continue; // another writer took it
             }
@@ -101,13 +114,19 @@ public sealed class SpareFiles
         // Only a regular file is worth keeping (rename would move a directory too); anything else is unlinked.
         if (!_missing && Posix.TryLstat(path, out FileStatus st) && st.IsRegular)
         {
-            string spare = Path.Combine(_directory, _prefix + Interlocked.Increment(ref s_sequence).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Span<char> spare = stackalloc char[_directory.Length + 1 + _prefix.Length + 11];
+            int n = _directory.Length + 1 + _prefix.Length;
+            _directory.CopyTo(spare);
+            spare[_directory.Length] = '/';
+            _prefix.CopyTo(spare[(_directory.Length + 1)..]);
+            Interlocked.Increment(ref s_sequence).TryFormat(spare[n..], out int written, default, CultureInfo.InvariantCulture);
+            spare = spare[..(n + written)];
             if (Posix.RenameNoReplace(path, spare) == 0)
             {
                 if (truncate) Posix.Truncate(spare, 0);
                 // Known at once to this process's takers (qmail-send takes what it retires); a process that only
                 // retires (qmail-clean) stops remembering at the bound, and takers elsewhere list the directory.
-                if (_names.Count < RememberLimit) _names.Enqueue(Path.GetFileName(spare));
+                _names.TryEnqueue(spare[(_directory.Length + 1)..]);
                 return true;
             }
             if (Posix.Unlink(path) == 0)
@@ -123,7 +142,7 @@ public sealed class SpareFiles
     public static bool Remove(SpareFiles? pool, string path) => pool?.Retire(path) ?? Unlink(path);
 
     /// <summary>unlink(2) where a missing name is no error.</summary>
-    private static bool Unlink(string path) => Posix.Unlink(path) == 0 || Posix.LastErrno == Posix.ENOENT;
+    private static bool Unlink(ReadOnlySpan<char> path) => Posix.Unlink(path) == 0 || Posix.LastErrno == Posix.ENOENT;
 
     private bool Usable(int fd)
     {
@@ -143,19 +162,29 @@ public sealed class SpareFiles
         if (_missing || Environment.TickCount64 < Volatile.Read(ref _nextListing)) return false;
         if (Interlocked.Exchange(ref _listing, 1) == 1) return false;
         int found = 0;
+        int fd = Posix.Open(_directory.AsSpan(), Posix.O_RDONLY | Posix.O_DIRECTORY | Posix.O_CLOEXEC);
+        if (fd < 0 && Posix.LastErrno is Posix.ENOENT or Posix.ENOTDIR or Posix.EACCES) _missing = true;
+        byte[] records = ArrayPool<byte>.Shared.Rent(ListingBuffer);
+        Span<char> name = stackalloc char[SpareNames.MaxLength];
         try
         {
-            foreach (string file in Directory.EnumerateFiles(_directory))
+            int n;
+            while (fd >= 0 && found < ListBatch && (n = Posix.ReadDirectoryEntries(fd, records)) > 0)
             {
-                _names.Enqueue(Path.GetFileName(file));
-                if (++found == ListBatch) break;
+                foreach (DirectoryEntries entry in new DirectoryEntries(records.AsSpan(0, n)))
+                {
+                    // A name too long for a slot, or not UTF-8, is not one of ours: leave it where it is.
+                    if (entry.Type is not (Posix.DT_REG or Posix.DT_UNKNOWN) || entry.Name.Length > SpareNames.MaxLength
+                        || !Encoding.UTF8.TryGetChars(entry.Name, name, out int chars) || !_names.TryEnqueue(name[..chars]))
+                        continue;
+                    if (++found == ListBatch) break;
+                }
             }
         }
-        catch (DirectoryNotFoundException) { _missing = true; }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { _missing = true; }
         finally
         {
+            if (fd >= 0) Posix.Close(fd);
+            ArrayPool<byte>.Shared.Return(records);
             if (found == 0) Volatile.Write(ref _nextListing, Environment.TickCount64 + EmptyBackoffMs);
             Volatile.Write(ref _listing, 0);
         }

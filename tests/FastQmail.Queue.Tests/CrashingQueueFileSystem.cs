@@ -15,7 +15,7 @@ public sealed class CrashingQueueFileSystem(int crashAt) : IQueueFileSystem
 
     private bool Alive() => ++_ops < crashAt;
 
-    public int CreateExclusive(string path) => Alive() ? _real.CreateExclusive(path) : -1;
+    public int CreateExclusive(ReadOnlySpan<char> path) => Alive() ? _real.CreateExclusive(path) : -1;
 
     public bool TryGetInode(int fd, out long inode)
     {
@@ -23,8 +23,8 @@ public sealed class CrashingQueueFileSystem(int crashAt) : IQueueFileSystem
         return Alive() && _real.TryGetInode(fd, out inode);
     }
 
-    public bool Link(string existingPath, string newPath) => Alive() && _real.Link(existingPath, newPath);
-    public bool Unlink(string path) => Alive() && _real.Unlink(path);
+    public bool Link(ReadOnlySpan<char> existingPath, ReadOnlySpan<char> newPath) => Alive() && _real.Link(existingPath, newPath);
+    public bool Unlink(ReadOnlySpan<char> path) => Alive() && _real.Unlink(path);
     public bool Write(int fd, ReadOnlySpan<byte> data) => Alive() && _real.Write(fd, data);
     public bool Fsync(int fd) => Alive() && _real.Fsync(fd);
     public bool FsyncDirectory(string path) => Alive() && _real.FsyncDirectory(path);

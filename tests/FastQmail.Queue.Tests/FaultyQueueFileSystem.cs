@@ -22,11 +22,11 @@ public sealed class FaultyQueueFileSystem(string failOp, string pathContains) : 
 
     private string Name(int fd) => _names.TryGetValue(fd, out string? n) ? n : "";
 
-    public int CreateExclusive(string path)
+    public int CreateExclusive(ReadOnlySpan<char> path)
     {
-        if (Fails("create", path)) return -1;
+        if (Fails("create", path.ToString())) return -1;
         int fd = _real.CreateExclusive(path);
-        if (fd >= 0) _names[fd] = path;
+        if (fd >= 0) _names[fd] = path.ToString();
         return fd;
     }
 
@@ -36,15 +36,15 @@ public sealed class FaultyQueueFileSystem(string failOp, string pathContains) : 
         return !Fails("fstat", Name(fd)) && _real.TryGetInode(fd, out inode);
     }
 
-    public bool Link(string existingPath, string newPath)
+    public bool Link(ReadOnlySpan<char> existingPath, ReadOnlySpan<char> newPath)
     {
-        if (Fails("link", newPath) || !_real.Link(existingPath, newPath)) return false;
+        if (Fails("link", newPath.ToString()) || !_real.Link(existingPath, newPath)) return false;
         foreach (var (fd, name) in _names.ToList())
-            if (name == existingPath) _names[fd] = newPath; // follow the file to its lasting name
+            if (existingPath.SequenceEqual(name)) _names[fd] = newPath.ToString(); // follow the file to its lasting name
         return true;
     }
 
-    public bool Unlink(string path) => !Fails("unlink", path) && _real.Unlink(path);
+    public bool Unlink(ReadOnlySpan<char> path) => !Fails("unlink", path.ToString()) && _real.Unlink(path);
     public bool Write(int fd, ReadOnlySpan<byte> data) => !Fails("write", Name(fd)) && _real.Write(fd, data);
     public bool Fsync(int fd) => !Fails("fsync", Name(fd)) && _real.Fsync(fd);
     public bool FsyncDirectory(string path) => !Fails("fsyncdir", path) && _real.FsyncDirectory(path);

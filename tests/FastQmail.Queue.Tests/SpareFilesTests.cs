@@ -123,6 +123,48 @@ public class SpareFilesTests
         Assert.Equal(0, new FileInfo(Assert.Single(Spares(home))).Length);
     }
 
+    [Fact]
+    public void Spares_another_process_retired_are_found_by_listing_the_directory_oldest_remembered_first()
+    {
+        using var home = new QueueHome();
+        string spareDir = Path.Combine(home.Paths.Root, "spare", "queue");
+        var inodes = new HashSet<ulong>();
+        for (int i = 0; i < 3; i++)
+        {
+            File.WriteAllText(Path.Combine(spareDir, $"999.12345.{i}"), "old data");
+            inodes.Add(Inode(Path.Combine(spareDir, $"999.12345.{i}")));
+        }
+        string tooLong = Path.Combine(spareDir, new string('x', 60));
+        File.WriteAllText(tooLong, "");
+        Directory.CreateDirectory(Path.Combine(spareDir, "not-a-file"));
+        var pool = Pool(home); // a new pool object: it knows no names until it lists the directory
+
+        var taken = new HashSet<ulong>();
+        for (int id = 1; id <= 3; id++)
+        {
+            int fd = pool.TryTake(home.Paths.Intd(id));
+            Assert.True(fd >= 0, $"take {id}");
+            Posix.Close(fd);
+            taken.Add(Inode(home.Paths.Intd(id)));
+            Assert.Equal(0, new FileInfo(home.Paths.Intd(id)).Length);
+        }
+        Assert.Equal(inodes, taken);
+        Assert.Equal(-1, pool.TryTake(home.Paths.Intd(4))); // what is left is not for taking
+        Assert.True(File.Exists(tooLong));
+        Assert.True(Directory.Exists(Path.Combine(spareDir, "not-a-file")));
+
+        // Names it retires itself are taken in the order they were retired.
+        ulong[] retired = [Inode(home.Paths.Intd(2)), Inode(home.Paths.Intd(3)), Inode(home.Paths.Intd(1))];
+        foreach (int id in (int[])[2, 3, 1]) Assert.True(pool.Retire(home.Paths.Intd(id)));
+        foreach (int id in (int[])[5, 6, 7])
+        {
+            int fd = pool.TryTake(home.Paths.Intd(id));
+            Assert.True(fd >= 0);
+            Posix.Close(fd);
+        }
+        Assert.Equal(retired, new[] { Inode(home.Paths.Intd(5)), Inode(home.Paths.Intd(6)), Inode(home.Paths.Intd(7)) });
+    }
+
     private static QueueResult Inject(QueueHome home, IQueueFileSystem fs)
     {
         using QueueWriter writer = QueueWriter.Start(home.Paths, fs, InvokedBy.Uid, 1234, 4321, DateTimeOffset.UnixEpoch);

@@ -31,10 +31,10 @@ public sealed class CleanRequestTarget : IFuzzTarget
     private sealed class RecordingFileSystem : IQueueFileSystem
     {
         public List<string> Unlinked { get; } = [];
-        public bool Unlink(string path) { Unlinked.Add(path); return true; }
-        public int CreateExclusive(string path) => -1;
+        public bool Unlink(ReadOnlySpan<char> path) { Unlinked.Add(path.ToString()); return true; }
+        public int CreateExclusive(ReadOnlySpan<char> path) => -1;
         public bool TryGetInode(int fd, out long inode) { inode = 0; return false; }
-        public bool Link(string existingPath, string newPath) => false;
+        public bool Link(ReadOnlySpan<char> existingPath, ReadOnlySpan<char> newPath) => false;
         public bool Write(int fd, ReadOnlySpan<byte> data) => false;
         public bool Fsync(int fd) => false;
         public bool FsyncDirectory(string path) => false;

@@ -11,7 +11,7 @@ public static partial class Posix
 {
     public const int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0x40, O_EXCL = 0x80, O_NONBLOCK = 0x800,
         O_APPEND = 0x400, O_DIRECTORY = 0x10000, O_NOFOLLOW = 0x20000, O_CLOEXEC = 0x80000;
-    public const int EINTR = 4, ENOENT = 2, EEXIST = 17, EAGAIN = 11, ENOSPC = 28, ENXIO = 6, ECHILD = 10, ENOTDIR = 20;
+    public const int EINTR = 4, ENOENT = 2, EACCES = 13, EEXIST = 17, EAGAIN = 11, ENOSPC = 28, ENXIO = 6, ECHILD = 10, ENOTDIR = 20;
     public const int LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
     public const int SIGHUP = 1, SIGINT = 2, SIGKILL = 9, SIGPIPE = 13, SIGALRM = 14, SIGTERM = 15, SIGCHLD = 17;
     public const int WNOHANG = 1;

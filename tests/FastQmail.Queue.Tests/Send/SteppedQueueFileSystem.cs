@@ -6,15 +6,15 @@ internal sealed class SteppedQueueFileSystem(QueuePaths paths, Action<string> st
 {
     private readonly IQueueFileSystem _real = QueueFileSystem.Instance;
 
-    public bool Unlink(string path)
+    public bool Unlink(ReadOnlySpan<char> path)
     {
-        step("qmail-clean: unlink " + Path.GetRelativePath(paths.Root, path).Split(Path.DirectorySeparatorChar)[0]);
+        step("qmail-clean: unlink " + Path.GetRelativePath(paths.Root, path.ToString()).Split(Path.DirectorySeparatorChar)[0]);
         return _real.Unlink(path);
     }
 
-    public int CreateExclusive(string path) => _real.CreateExclusive(path);
+    public int CreateExclusive(ReadOnlySpan<char> path) => _real.CreateExclusive(path);
     public bool TryGetInode(int fd, out long inode) => _real.TryGetInode(fd, out inode);
-    public bool Link(string existingPath, string newPath) => _real.Link(existingPath, newPath);
+    public bool Link(ReadOnlySpan<char> existingPath, ReadOnlySpan<char> newPath) => _real.Link(existingPath, newPath);
     public bool Write(int fd, ReadOnlySpan<byte> data) => _real.Write(fd, data);
     public bool Fsync(int fd) => _real.Fsync(fd);
     public bool FsyncDirectory(string path) => _real.FsyncDirectory(path);
