@@ -3,6 +3,8 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using FastQmail.Core;
+using FastQmail.Delivery.Users;
+using FastQmail.Protocols.Users;
 using FastQmail.Sessions;
 using FastQmail.Sessions.Smtp;
 
@@ -14,11 +16,16 @@ namespace FastQmail.Benchmarks;
 /// session to its next wait on the same thread: what MemoryDiagnoser counts is the loop's own work, with no thread
 /// pool hops. One op = one command round trip (write, read the reply) or one pipelined MAIL+RCPT+RSET group, or
 /// one whole MAIL/RCPT/DATA(4 KiB)/250 transaction into an in-memory queue that allocates nothing itself.
+/// <see cref="Installed"/>: the controls <c>fastqmail init</c> writes (rcpthosts, locals) and the RCPT recipient check
+/// over users/cdb, as qmail-smtpd runs by default; without it only control/me (every recipient accepted unchecked).
 /// </summary>
 [MemoryDiagnoser]
 public class SmtpSessionBench : SmtpRoundTripBench
 {
     private const int Transactions = 16;
+
+    [Params(false, true)]
+    public bool Installed;
 
     private static readonly PipeOptions Inline = new(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline,
         pauseWriterThreshold: 0, useSynchronizationContext: false);
@@ -41,7 +48,19 @@ public class SmtpSessionBench : SmtpRoundTripBench
         _queue = new NullQueue();
         _toServer = new Pipe(Inline);
         _toClient = new Pipe(Inline);
-        var server = new SmtpServer(new ControlFiles(Home), _queue, null);
+        IRecipientPolicy? recipients = null;
+        if (Installed)
+        {
+            File.WriteAllText(Path.Combine(Home, "control", "rcpthosts"), "example.com\n");
+            File.WriteAllText(Path.Combine(Home, "control", "locals"), "example.com\n");
+            Directory.CreateDirectory(Path.Combine(Home, "users"));
+            string bob = Path.Combine(Home, "bob");
+            Directory.CreateDirectory(bob);
+            File.WriteAllBytes(Path.Combine(Home, "users", "cdb"), UsersAssign.Compile(Encoding.ASCII.GetBytes(
+                $"=bob:bob:4242:4242:{bob}:::\n+bob-:bob:4242:4242:{bob}:-::\n.\n"), out _) ?? throw new InvalidOperationException("users/assign"));
+            recipients = new CheckedRecipients(new LocalRecipientCheck(Home, Path.Combine(Home, "no-passwd"), spawnerUid: 0));
+        }
+        var server = new SmtpServer(new ControlFiles(Home), _queue, null) { Recipients = recipients };
         _session = server.HandleAsync(new Duplex(_toServer.Reader, _toClient.Writer),
             new ConnectionInfo { RemoteIp = "192.0.2.1", LocalIp = "192.0.2.25" }, CancellationToken.None);
 
@@ -53,6 +72,12 @@ public class SmtpSessionBench : SmtpRoundTripBench
         Expect("250 ok\r\n");
         Send(MailRcptRset);
         Expect("250 ok\r\n250 ok\r\n250 flushed\r\n");
+        if (Installed)
+        {
+            // The check runs: bob-nothing has no .qmail-nothing and no .qmail-default.
+            Send("MAIL FROM:<alice@example.org>\r\nRCPT TO:<bob-nothing@example.com>\r\nRSET\r\n"u8.ToArray());
+            Expect("250 ok\r\n550 sorry, no mailbox here by that name (#5.1.1)\r\n250 flushed\r\n");
+        }
         Send(_mailRcptData);
         Expect("250 ok\r\n250 ok\r\n354 go ahead\r\n");
         Send(_body);
@@ -110,6 +135,12 @@ public class SmtpSessionBench : SmtpRoundTripBench
     {
         string got = Read();
         if (got != expected) throw new InvalidOperationException($"expected {expected.TrimEnd()}, got {got.TrimEnd()}");
+    }
+
+    /// <summary>qmail-smtpd's LocalRecipientPolicy: the session's question answered by local delivery's check.</summary>
+    private sealed class CheckedRecipients(LocalRecipientCheck check) : IRecipientPolicy
+    {
+        public bool IsUnknown(ReadOnlySpan<byte> recipient) => check.Check(recipient) == LocalRecipientAnswer.NoMailbox;
     }
 
     private sealed class Duplex(PipeReader input, PipeWriter output) : IDuplexPipe

@@ -1,4 +1,3 @@
-using System.Text;
 using FastQmail.Delivery.Users;
 using FastQmail.Sessions.Smtp;
 
@@ -8,6 +7,5 @@ namespace FastQmail.Programs;
 /// reference each other; the program joins them).</summary>
 internal sealed class LocalRecipientPolicy(LocalRecipientCheck check) : IRecipientPolicy
 {
-    public bool IsUnknown(ReadOnlySpan<byte> recipient) =>
-        check.Check(Encoding.UTF8.GetString(recipient)) == LocalRecipientAnswer.NoMailbox;
+    public bool IsUnknown(ReadOnlySpan<byte> recipient) => check.Check(recipient) == LocalRecipientAnswer.NoMailbox;
 }

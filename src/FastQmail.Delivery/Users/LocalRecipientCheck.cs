@@ -14,7 +14,10 @@ namespace FastQmail.Delivery.Users;
 /// (.qmail-EXT and the -default fallbacks; probed by stat, a user's file is never read). Only
 /// <see cref="LocalRecipientAnswer.NoMailbox"/> refuses: trouble of any kind is <see cref="LocalRecipientAnswer.CannotTell"/>.
 /// The controls are re-read at most once per <see cref="ControlRefresh"/> (qmail-smtpd reads its controls for every
-/// connection); users/cdb and the passwd file are cached until they change. Safe for many sessions at once.
+/// connection); users/cdb and the passwd file are cached until they change. The session's entry point,
+/// <see cref="Check(ReadOnlySpan{byte})"/>, also keeps each answer for <see cref="ControlRefresh"/>
+/// (<see cref="RecipientAnswers"/>), so a new .qmail file or account counts at RCPT time within a second.
+/// Safe for many sessions at once.
 /// </summary>
 public sealed class LocalRecipientCheck
 {
@@ -25,6 +28,7 @@ public sealed class LocalRecipientCheck
     private readonly ControlFiles _controls;
     private readonly LocalOwner _owners;
     private Settings? _settings;   // replaced whole, never changed
+    private readonly RecipientAnswers _answers = new();
 
     /// <summary>The controls in force: off, or on with qmail-send's rewriting (null when locals and me are both
     /// missing or unreadable: nothing can be told).</summary>
@@ -40,6 +44,19 @@ public sealed class LocalRecipientCheck
         _owners = new LocalOwner(home, spawnerUid ?? OwnerOf(home), passwd);
     }
 
+    /// <summary>The answer for a recipient as the SMTP session has it (UTF-8), from the answers of the last second
+    /// when it was asked about then: the RCPT path, which allocates nothing for a recipient seen recently.</summary>
+    public LocalRecipientAnswer Check(ReadOnlySpan<byte> recipient)
+    {
+        long now = Environment.TickCount64;
+        long lifetime = (long)ControlRefresh.TotalMilliseconds;
+        if (_answers.TryGet(recipient, now, lifetime, out LocalRecipientAnswer answer)) return answer;
+        answer = Check(System.Text.Encoding.UTF8.GetString(recipient));
+        _answers.Set(recipient, now, answer);
+        return answer;
+    }
+
+    /// <summary>The answer, looked up now (no remembered answers).</summary>
     public LocalRecipientAnswer Check(string recipient)
     {
         Settings settings = Current();

@@ -169,6 +169,38 @@ public sealed class LocalRecipientCheckTests : IDisposable
     [Fact]
     public void TheTrashAddressIsAccepted() => Assert.Equal(LocalRecipientAnswer.Accepted, Check().Check("@example.com"));
 
+    [Fact]
+    public void TheSessionsCheckRemembersEachAnswerForASecondAndAllocatesNothingForARecentRecipient()
+    {
+        Assign($"=joe:joe:{_uid}:77:{_joe}:::", $"+joe-:joe:{_uid}:77:{_joe}:-::");
+        LocalRecipientCheck check = Check();
+        byte[] list = "joe-list@example.com"u8.ToArray(), plain = "joe@example.com"u8.ToArray(), far = "x@elsewhere.test"u8.ToArray();
+        Assert.Equal(LocalRecipientAnswer.NoMailbox, check.Check(list));
+        Assert.Equal(LocalRecipientAnswer.Accepted, check.Check(plain));
+        Assert.Equal(LocalRecipientAnswer.NotLocal, check.Check(far));
+
+        int wrong = 0; // counted, not asserted, inside the loop: xunit's Assert.Equal boxes
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            if (check.Check(plain) != LocalRecipientAnswer.Accepted) wrong++;
+            if (check.Check(far) != LocalRecipientAnswer.NotLocal) wrong++;
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, wrong);
+        Assert.Equal(0, allocated);
+
+        // A .qmail file made now counts once the remembered answer is a second old; the uncached check sees it at once.
+        File.WriteAllText(Path.Combine(_joe, ".qmail-list"), "./Maildir/\n");
+        Assert.Equal(LocalRecipientAnswer.Accepted, check.Check("joe-list@example.com"));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        LocalRecipientAnswer remembered = check.Check(list);
+        if (clock.Elapsed < LocalRecipientCheck.ControlRefresh) Assert.Equal(LocalRecipientAnswer.NoMailbox, remembered);
+        Assert.True(Eventually.True(() => check.Check(list) == LocalRecipientAnswer.Accepted, TimeSpan.FromSeconds(5), 50),
+            "the new .qmail file was not seen");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"seen only after {clock.Elapsed}");
+    }
+
     private void Control(string name, string text) => File.WriteAllText(Path.Combine(_home, "control", name), text + "\n");
 
     private void Assign(params string[] lines)
