@@ -67,6 +67,16 @@ public sealed class EmbeddedMta : IDisposable
 
     public string LogText => string.Join('\n', Log);
 
+    /// <summary>How many log lines match <paramref name="pattern"/> once at least <paramref name="atLeast"/> do, or
+    /// when <paramref name="timeout"/> passes. The log reaches the test through fastqmail start's stdout, so a line can
+    /// arrive after what it reports is already visible on disk (an empty queue, say).</summary>
+    public int LogMatches(string pattern, int atLeast, TimeSpan? timeout = null)
+    {
+        int Count() => System.Text.RegularExpressions.Regex.Matches(LogText, pattern).Count;
+        Eventually.True(() => Count() >= atLeast, timeout ?? TimeSpan.FromSeconds(10), 20);
+        return Count();
+    }
+
     public void Dispose()
     {
         if (_start is not null)
