@@ -11,7 +11,7 @@ public static class TargetRegistry
         new AddressTarget(), new DataTarget(), new StrictDataTarget(), new ReceivedLineTarget(), new SmtpSessionTarget(), new SaslTarget(),
         new DnsTarget(), new SmtpReplyTarget(), new SmtpDataEncoderTarget(), new DotQmailTarget(), new PasswdTarget(),
         new SpawnRequestTarget(), new RemoteReportTarget(), new CleanRequestTarget(), new ResolvConfTarget(), new SmtpRoutesTarget(),
-        new TcpToTarget(), new ControlFileTarget(), new TcpRulesTarget(), new PasswordHashTarget(),
+        new TcpToTarget(), new ControlFileTarget(), new TcpRulesTarget(), new PasswordHashTarget(), new DirectoryEntriesTarget(),
     ];
 
     public static IFuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
