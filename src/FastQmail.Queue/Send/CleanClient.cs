@@ -34,6 +34,17 @@ public sealed class CleanClient(Stream requests, Stream replies)
         lock (_exchange) Exchange(what, ids, done);
     }
 
+    /// <summary><see cref="CleanAll"/>, with qmail-send's warning for each request qmail-clean did not do:
+    /// <c>qmail-clean unable to clean up todo/&lt;id&gt;</c>. Returns what was done, in request order.</summary>
+    public bool[] CleanAllOrWarn(string what, long[] ids, SendLog log)
+    {
+        var done = new bool[ids.Length];
+        CleanAll(what, ids, done);
+        for (int i = 0; i < ids.Length; i++)
+            if (!done[i]) log.Warning($"qmail-clean unable to clean up {what}/{ids[i]}");
+        return done;
+    }
+
     private void Exchange(string what, ReadOnlySpan<long> ids, Span<bool> done)
     {
         if (Lost) return;

@@ -88,10 +88,7 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
         }
 
         Step?.Invoke("clean foop");
-        var cleaned = new bool[durable.Count];
-        clean.CleanAll("foop", durable.ToArray(), cleaned);
-        for (int i = 0; i < durable.Count; i++)
-            if (!cleaned[i]) log.Warning($"qmail-clean unable to clean up foop/{durable[i]}");
+        clean.CleanAllOrWarn("foop", durable.ToArray(), log);
     }
 
     /// <summary>qmail-clean removes intd and todo of the finished held messages, in one exchange; those it removed
@@ -100,8 +97,7 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
     {
         if (held.Count == 0) return held;
         Step?.Invoke("clean todo of a finished message");
-        var cleaned = new bool[held.Count];
-        clean.CleanAll("todo", held.ToArray(), cleaned);
+        bool[] cleaned = clean.CleanAllOrWarn("todo", held.ToArray(), log);
         var gone = new List<long>(held.Count);
         for (int i = 0; i < held.Count; i++)
         {
@@ -109,10 +105,8 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
             {
                 Held!.Remove(held[i]);
                 gone.Add(held[i]);
-                continue;
             }
-            log.Warning($"qmail-clean unable to clean up todo/{held[i]}");
-            _retry.Enqueue(held[i], now + Limits.SysFailRetrySeconds);
+            else _retry.Enqueue(held[i], now + Limits.SysFailRetrySeconds);
         }
         return gone;
     }

@@ -126,13 +126,9 @@ public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, Sen
         var committed = new List<Written>(durable.Count);
         if (durable.Count == 0) return committed;
         Step?.Invoke("clean todo");
-        var cleaned = new bool[durable.Count];
-        clean.CleanAll("todo", durable.Select(w => w.Id).ToArray(), cleaned);
+        bool[] cleaned = clean.CleanAllOrWarn("todo", durable.Select(w => w.Id).ToArray(), log);
         for (int k = 0; k < durable.Count; k++)
-        {
             if (cleaned[k]) committed.Add(durable[k]);
-            else log.Warning($"qmail-clean unable to clean up todo/{durable[k].Id}");
-        }
         return committed;
     }
 
