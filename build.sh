@@ -8,6 +8,18 @@ cd "$(dirname "$0")"
 root=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# The .NET SDK leaves two empty directories in $TMPDIR for every dotnet command (a build publishes each program:
+# ~50 a build). Builds and tests get a temporary directory of their own, removed when build.sh ends. Mode 1777 as
+# /tmp: tests run programs under other accounts, which make their own files there.
+private_tmp() {
+  [ -n "${FQ_BUILD_TMP:-}" ] && return 0
+  FQ_OUTER_TMPDIR=${TMPDIR-}
+  FQ_BUILD_TMP=$(mktemp -d "${TMPDIR:-/tmp}/fastqmail-build.XXXXXX")
+  chmod 1777 "$FQ_BUILD_TMP"
+  trap 'rm -rf "$FQ_BUILD_TMP"' EXIT
+  export TMPDIR=$FQ_BUILD_TMP
+}
+
 # Every program is a folder under src/ whose project imports NativeApp.props.
 mapfile -t programs < <(grep -l 'NativeApp.props' src/*/*.csproj | xargs -n1 dirname | xargs -n1 basename | sort)
 
@@ -26,6 +38,7 @@ ensure_packages() {
 }
 
 build() {
+  private_tmp
   dotnet build FastQmail.sln -c Release -nologo -v q -clp:ErrorsOnly
   for p in "${programs[@]}"; do
     dotnet publish "src/$p" -c Release -nologo -v q -clp:ErrorsOnly --no-restore >/dev/null
@@ -57,6 +70,7 @@ summary() {
 
 test_all() {
   ensure_packages
+  private_tmp
   build
   rm -rf TestResults
   local rc=0
@@ -74,6 +88,10 @@ run() {
   if [ $stale -eq 1 ] || [ -n "$(find src Directory.Build.props Directory.Packages.props \( -name bin -o -name obj \) -prune -o \
         -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -newer dist/.built -print -quit)" ]; then
     build
+  fi
+  if [ -n "${FQ_BUILD_TMP:-}" ]; then # exec skips the EXIT trap: the MTA gets the caller's TMPDIR back
+    rm -rf "$FQ_BUILD_TMP"
+    if [ -n "$FQ_OUTER_TMPDIR" ]; then export TMPDIR=$FQ_OUTER_TMPDIR; else unset TMPDIR; fi
   fi
   [ -d var ] || dist/bin/fastqmail init --home "$root/var"
   exec dist/bin/fastqmail start --home "$root/var" "$@"
