@@ -95,6 +95,37 @@ public class SmtpSessionBench : SmtpRoundTripBench
         DeleteHome();
     }
 
+    /// <summary>The session after EHLO, where CHUNKING is offered; one BDAT transaction is checked byte for byte.</summary>
+    [GlobalSetup(Target = nameof(Transaction_4KiB_Bdat))]
+    public void SetupBdat()
+    {
+        Setup();
+        Send("EHLO client.example.net\r\n"u8.ToArray());
+        string ehlo = Read();
+        while (!ehlo.Contains("\r\n250 ", StringComparison.Ordinal)) ehlo += Read();
+        if (!ehlo.Contains("250-CHUNKING\r\n", StringComparison.Ordinal)) throw new InvalidOperationException("no CHUNKING: " + ehlo);
+        var chunk = new StringBuilder("Subject: bench\r\n\r\n");
+        while (chunk.Length < 4096) chunk.Append("a line of an ordinary message body.\r\n");
+        _bdat = Encoding.ASCII.GetBytes(
+            $"MAIL FROM:<alice@example.org>\r\nRCPT TO:<bob@example.com>\r\nBDAT {chunk.Length} LAST\r\n{chunk}");
+        Send(_bdat);
+        string replies = Read();
+        while (replies.Split('\n').Length < 4) replies += Read();
+        if (!replies.StartsWith("250 ok\r\n250 ok\r\n250 ok ", StringComparison.Ordinal)
+            || !replies.EndsWith($" qp {NullQueue.Pid}\r\n", StringComparison.Ordinal))
+            throw new InvalidOperationException("unexpected replies to BDAT: " + replies);
+    }
+
+    private byte[] _bdat = [];
+
+    /// <summary>MAIL, RCPT and one 4 KiB BDAT LAST chunk in one write (CHUNKING implies pipelining), three replies.</summary>
+    [Benchmark(OperationsPerInvoke = Transactions)]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask Transaction_4KiB_Bdat()
+    {
+        for (int i = 0; i < Transactions; i++) await ExchangeAsync(_bdat, 3);
+    }
+
     [Benchmark(OperationsPerInvoke = Transactions)]
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] // its own box would add bytes/N per op
     public async ValueTask Transaction_4KiB()

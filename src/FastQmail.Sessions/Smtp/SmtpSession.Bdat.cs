@@ -85,8 +85,12 @@ public sealed partial class SmtpSession
                 ReadResult? read = await ReadAsync(input).ConfigureAwait(false);
                 if (read is not { } result) return false;
                 ReadOnlySequence<byte> chunk = result.Buffer.Slice(0, Math.Min(remaining, result.Buffer.Length));
+                // The length is taken before AdvanceTo: after it the pipe may recycle the segments, and a sequence over
+                // several of them then reports a wrong Length (a chunk over 4 KiB in one read hung the session).
+                long taken;
                 if (_chunkSubmission is null)
                 {
+                    taken = chunk.Length;
                     input.AdvanceTo(chunk.End);   // a refused chunk is read and dropped
                 }
                 else
@@ -100,10 +104,10 @@ public sealed partial class SmtpSession
                         await FlushAsync().ConfigureAwait(false);
                         return false;
                     }
-                    chunk = chunk.Slice(0, consumed);
+                    taken = chunk.Slice(0, consumed).Length;
                     input.AdvanceTo(consumed);
                 }
-                remaining -= chunk.Length;
+                remaining -= taken;
                 if (remaining > 0 && (result.IsCompleted || result.IsCanceled)) return false;
             }
             return await AnswerChunkAsync().ConfigureAwait(false);

@@ -54,6 +54,11 @@ public sealed partial class SmtpSession
                 if (read is not { } result) return false;
 
                 DataStatus status = Decode(result.Buffer, ref state, staging, ref used, out SequencePosition consumed);
+                // Commands already sent behind the end of DATA by a client that never negotiated PIPELINING. A lone
+                // QUIT (what simple HELO senders put behind the dot) cannot smuggle anything and is let through.
+                // Looked at before AdvanceTo, after which the buffer's released segments must not be touched.
+                bool behind = status == DataStatus.End && !_esmtp && !result.Buffer.Slice(consumed).IsEmpty
+                    && !IsQuit(result.Buffer.Slice(consumed));
                 input.AdvanceTo(consumed, status == DataStatus.NeedMore ? result.Buffer.End : consumed);
 
                 // Past databytes or the hop limit the message is already lost: keep reading, stop writing.
@@ -71,9 +76,7 @@ public sealed partial class SmtpSession
                 }
                 if (status == DataStatus.End)
                 {
-                    // Commands already sent behind the end of DATA by a client that never negotiated PIPELINING.
-                    // A lone QUIT (what simple HELO senders put behind the dot) cannot smuggle anything and is let through.
-                    if (!_esmtp && !result.Buffer.Slice(consumed).IsEmpty && !IsQuit(result.Buffer.Slice(consumed)))
+                    if (behind)
                     {
                         Say(SmtpReplies.Synchronization);
                         await FlushAsync().ConfigureAwait(false);

@@ -28,8 +28,9 @@ public sealed partial class SmtpSession
             input.AdvanceTo(result.Buffer.Start);
             return timer.IsCancellationRequested && !cancel.IsCancellationRequested;
         }
+        bool silent = result.Buffer.IsEmpty;   // looked at before AdvanceTo releases the buffer
         input.AdvanceTo(result.Buffer.End);
-        if (result.Buffer.IsEmpty) return false;   // hung up without a word
+        if (silent) return false;   // hung up without a word
         Say(SmtpReplies.PreGreet);
         await FlushAsync().ConfigureAwait(false);
         return false;

@@ -27,6 +27,36 @@ public class BdatTests
         Assert.EndsWith("\nSubject: c\n\n.leading dot\n.\nlast line\n", text);
     }
 
+    [Theory]
+    [InlineData(100)]
+    [InlineData(4096)]
+    [InlineData(70_000)]
+    public async Task A_whole_transaction_in_one_write_with_a_large_last_chunk(int size)
+    {
+        await using var d = new SmtpDialog();
+        d.Start();
+        await d.ExpectAsync(Greeting);
+        var body = new StringBuilder("Subject: big\r\n\r\n");
+        while (body.Length < size) body.Append("a line of an ordinary message body.\r\n");
+        await d.SendAsync($"EHLO c\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nBDAT {body.Length} LAST\r\n{body}");
+        await d.ExpectAsync(SmtpSessionTests.EhloReply + "250 ok\r\n250 ok\r\n");
+        Assert.Matches(new Regex(@"^250 ok \d+ qp 4242\r\n$"), await d.LineAsync());
+        var (message, _) = Assert.Single(d.Queue.Committed);
+        Assert.EndsWith(body.ToString().Replace("\r\n", "\n"), Encoding.Latin1.GetString(message));
+    }
+
+    [Fact]
+    public async Task A_large_refused_chunk_is_read_to_its_end_and_the_session_goes_on()
+    {
+        await using var d = new SmtpDialog();
+        d.Start();
+        await d.ExpectAsync(Greeting);
+        string chunk = new('x', 70_000);
+        await d.SendAsync($"EHLO c\r\nBDAT {chunk.Length} LAST\r\n{chunk}NOOP\r\n");
+        await d.ExpectAsync(SmtpSessionTests.EhloReply + "503 MAIL first (#5.5.1)\r\n250 ok\r\n");
+        Assert.Empty(d.Queue.Committed);
+    }
+
     [Fact]
     public async Task A_chunk_split_across_reads_and_a_CRLF_split_across_chunks()
     {
