@@ -24,6 +24,28 @@ public class SmtpDialogTests(MtaFixture fixture) : IClassFixture<MtaFixture>
     }
 
     [Fact]
+    public void A_large_BDAT_chunk_sent_with_its_command_is_queued_and_delivered_whole()
+    {
+        using var s = new RawSmtp(fixture.Mta.SmtpPort);
+        s.ReadReply();
+        s.Send("EHLO client.test\r\n");
+        Assert.Contains("250-CHUNKING\r\n", s.ReadReply());
+        var body = new System.Text.StringBuilder("Subject: chunked-70k\r\n\r\n");
+        for (int i = 0; body.Length < 70_000; i++) body.Append($"line {i} of a message sent in one BDAT chunk\r\n");
+        int before = fixture.Mta.Delivered("alice").Length;
+        s.Send($"MAIL FROM:<c@remote.test>\r\nRCPT TO:<alice@example.test>\r\nBDAT {body.Length} LAST\r\n{body}");
+        string replies = s.ReadReply();
+        while (replies.Split('\n').Length < 4) replies += s.ReadReply();
+        Assert.Matches(@"^250 ok\r\n250 ok\r\n250 ok \d+ qp \d+\r\n$", replies);
+        s.Send("QUIT\r\n");
+        Assert.True(Eventually.True(() => fixture.Mta.Delivered("alice").Any(f => File.ReadAllText(f).Contains("Subject: chunked-70k")),
+            TimeSpan.FromSeconds(20), 20), "not delivered");
+        string stored = File.ReadAllText(fixture.Mta.Delivered("alice").First(f => File.ReadAllText(f).Contains("Subject: chunked-70k")));
+        Assert.EndsWith(body.ToString().Replace("\r\n", "\n"), stored);
+        Assert.True(fixture.Mta.Delivered("alice").Length > before);
+    }
+
+    [Fact]
     public void Bare_LF_in_DATA_gets_qmails_451_and_the_connection_closes()
     {
         using var s = new RawSmtp(fixture.Mta.SmtpPort);
