@@ -45,13 +45,20 @@ public sealed class QueuePaths
         ? dirs[id % Limits.QueueSplit]
         : Path.Combine(Root, name, (id % Limits.QueueSplit).ToString(CultureInfo.InvariantCulture));
 
-    public string Mess(long id) => Path.Combine(SplitDir("mess", id), Id(id));
-    public string Info(long id) => Path.Combine(SplitDir("info", id), Id(id));
-    public string Local(long id) => Path.Combine(SplitDir("local", id), Id(id));
-    public string Remote(long id) => Path.Combine(SplitDir("remote", id), Id(id));
-    public string Intd(long id) => Path.Combine(Root, "intd", Id(id));
-    public string Todo(long id) => Path.Combine(Root, "todo", Id(id));
-    public string Bounce(long id) => Path.Combine(Root, "bounce", Id(id));
+    public string Mess(long id) => File(SplitDir("mess", id), id);
+    public string Info(long id) => File(SplitDir("info", id), id);
+    public string Local(long id) => File(SplitDir("local", id), id);
+    public string Remote(long id) => File(SplitDir("remote", id), id);
+    public string Intd(long id) => File(Dir("intd"), id);
+    public string Todo(long id) => File(Dir("todo"), id);
+    public string Bounce(long id) => File(Dir("bounce"), id);
+
+    /// <summary><see cref="FormatFile"/> as a string, for the callers that keep a name.</summary>
+    private static string File(string directory, long id)
+    {
+        Span<char> name = stackalloc char[directory.Length + NameRoom];
+        return new string(name[..FormatFile(name, directory, id)]);
+    }
 
     /// <summary>Writes <c>directory/&lt;id&gt;</c> into <paramref name="destination"/> (sized for the directory plus
     /// <see cref="NameRoom"/>) and returns its length: the same name as <see cref="Mess"/>, <see cref="Intd"/> ...
@@ -83,6 +90,4 @@ public sealed class QueuePaths
     public string Trigger { get; }
     public string SendMutex { get; }
     public string TcpTo { get; }
-
-    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 }

@@ -62,9 +62,10 @@ public sealed partial class DirectoryWatch : IDisposable
                 }
                 changed = true;
                 // struct inotify_event { int wd; uint32 mask; uint32 cookie; uint32 len; char name[len]; }
-                for (int at = 0; at + 16 <= n; at += 16 + (int)BinaryPrimitives.ReadUInt32LittleEndian(buffer[(at + 12)..]))
+                // The step is taken as a long: a length the kernel would never give cannot wrap it and loop.
+                for (long at = 0; at + 16 <= n; at += 16L + BinaryPrimitives.ReadUInt32LittleEndian(buffer[((int)at + 12)..]))
                 {
-                    uint mask = BinaryPrimitives.ReadUInt32LittleEndian(buffer[(at + 4)..]);
+                    uint mask = BinaryPrimitives.ReadUInt32LittleEndian(buffer[((int)at + 4)..]);
                     if ((mask & (InDeleteSelf | InMoveSelf | InIgnored)) != 0) _dead = true; // an overflow (InQOverflow) is only a change
                 }
             }

@@ -8,7 +8,8 @@ namespace FastQmail.Sessions.Smtp;
 
 /// <summary>
 /// qmail-smtpd for any number of connections: reads the controls for each connection (as qmail does, so no HUP is
-/// needed; the listener keeps them until control/ changes, <see cref="KeepControls"/>), takes a session from the pool, runs it, returns it. Both transports call <see cref="HandleAsync"/>.
+/// needed; the listener keeps them until control/ changes, <see cref="KeepControls"/>), takes a session from the
+/// pool, runs it, returns it. Both transports call <see cref="HandleAsync"/>.
 /// </summary>
 /// <param name="checkpassword">qmail-smtpd's trailing arguments after HOST (<c>/path/checkpassword /bin/true</c>): the
 /// program that checks AUTH; when empty, control/checkpassword is used; with neither, users/smtppasswd.cdb if it exists
@@ -36,7 +37,8 @@ public sealed class SmtpServer(ControlFiles controls, IMessageQueue queue, Local
     /// <summary>Runs one SMTP conversation; returns qmail-smtpd's exit status (0 after QUIT, else 1).</summary>
     public async Task<int> HandleAsync(IDuplexPipe transport, ConnectionInfo info, CancellationToken cancel)
     {
-        var context = new SmtpSessionContext(_kept is not null ? _kept.Get(info.DataBytes) : SmtpControls.TryLoad(controls, info.DataBytes), info, queue, isLocalIp, time,
+        SmtpControls? read = _kept is not null ? _kept.Get(info.DataBytes) : SmtpControls.TryLoad(controls, info.DataBytes);
+        var context = new SmtpSessionContext(read, info, queue, isLocalIp, time,
             checkpassword, _certificates, File.Exists(_passwordFile) ? _passwordFile : null) { Recipients = Recipients };
         SmtpSession session = _sessions.Get();
         try { return await session.RunAsync(transport, context, cancel); }
