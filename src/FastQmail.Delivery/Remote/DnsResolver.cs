@@ -10,10 +10,21 @@ namespace FastQmail.Delivery.Remote;
 /// repeats over TCP when the answer is truncated, and follows CNAME chains (at most <see cref="MaxCnameHops"/>,
 /// within one answer or by asking again). Synchronous: qmail-remote does one thing at a time.
 /// </summary>
-public sealed class DnsResolver(ResolvConf conf)
+public sealed class DnsResolver
 {
     public const int MaxCnameHops = 10;
     public const ushort UdpSize = 4096;
+
+    private readonly Func<ResolvConf> _load;
+    private ResolvConf? _conf;
+
+    public DnsResolver(ResolvConf conf) => (_conf, _load) = (conf, () => conf);
+
+    /// <summary>The servers read by <paramref name="load"/> at the first question: a delivery that asks none (an IP
+    /// literal, a smtproutes relay given as an address) does not read resolv.conf.</summary>
+    public DnsResolver(Func<ResolvConf> load) => _load = load;
+
+    private ResolvConf Conf => _conf ??= _load();
 
     public DnsLookup Lookup(string name, ushort type)
     {
@@ -51,8 +62,8 @@ public sealed class DnsResolver(ResolvConf conf)
         int length = DnsQueryBuilder.Build(query, id, name, type, UdpSize);
         if (length == 0) return null;
         byte[] q = query[..length].ToArray();
-        for (int attempt = 0; attempt < conf.Attempts; attempt++)
-            foreach (IPEndPoint server in conf.Servers)
+        for (int attempt = 0; attempt < Conf.Attempts; attempt++)
+            foreach (IPEndPoint server in Conf.Servers)
             {
                 DnsResponse? r = AskUdp(server, q, id, name, type);
                 if (r is { Truncated: true }) r = AskTcp(server, q, id, name, type);
@@ -69,7 +80,7 @@ public sealed class DnsResolver(ResolvConf conf)
             socket.Connect(server);
             socket.Send(query);
             byte[] buffer = new byte[UdpSize];
-            var deadline = DateTime.UtcNow + conf.Timeout;
+            var deadline = DateTime.UtcNow + Conf.Timeout;
             while (true)
             {
                 var left = deadline - DateTime.UtcNow;
@@ -87,9 +98,9 @@ public sealed class DnsResolver(ResolvConf conf)
         try
         {
             using var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            int ms = (int)conf.Timeout.TotalMilliseconds;
+            int ms = (int)Conf.Timeout.TotalMilliseconds;
             socket.SendTimeout = socket.ReceiveTimeout = ms;
-            if (!socket.ConnectAsync(server).Wait(conf.Timeout)) return null;
+            if (!socket.ConnectAsync(server).Wait(Conf.Timeout)) return null;
             byte[] framed = new byte[query.Length + 2];
             BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)query.Length);
             query.CopyTo(framed, 2);

@@ -1,3 +1,4 @@
+using FastQmail.Core;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -11,20 +12,24 @@ namespace FastQmail.Delivery.Remote;
 /// ended its transaction cleanly stays open and the next message for the same destination goes over it after RSET.
 /// A reused connection that dies (or refuses RSET) before the final dot is dropped and the message is sent once more
 /// on a fresh connection, so a server closing an idle connection never costs a message a retry by qmail-send, let
-/// alone a bounce. <paramref name="defaultPort"/> and <paramref name="tcpto"/> exist for tests.
+/// alone a bounce. The control files are kept until control/ changes (<see cref="KeptControls{T}"/>) instead of
+/// being read per delivery, and resolv.conf is read only when a delivery needs DNS (a smtproutes relay given as an
+/// address does not). <paramref name="defaultPort"/> and <paramref name="tcpto"/> exist for tests.
 /// </summary>
 public sealed class PooledRemote(string home, RemoteConnectionPool pool, ISet<IPAddress> me, int defaultPort = 25, TcpTo? tcpto = null)
+    : IDisposable
 {
     private readonly TcpTo _tcpto = tcpto ?? new TcpTo(home);
+    private readonly KeptControls<RemoteControls> _controls = new(new ControlFiles(home), _ => RemoteControls.Load(home));
 
     /// <summary>Delivers to <paramref name="recipients"/> at <paramref name="host"/>; returns qmail-remote's reports
     /// (each without its NUL), exactly what the qmail-remote program would have written.</summary>
     public IReadOnlyList<string> Deliver(string host, string sender, IReadOnlyList<string> recipients, RemoteMessage message)
     {
-        RemoteControls? controls = RemoteControls.Load(home);
+        RemoteControls? controls = _controls.Get();
         if (controls is null) return [QmailRemote.Control];
         SmtpRoute? route = controls.Routes.Find(host, defaultPort);
-        HostSearch found = new RemoteHostFinder(new DnsResolver(ResolvConf.Load(home)), me).Find(host, route, defaultPort);
+        HostSearch found = new RemoteHostFinder(new DnsResolver(() => ResolvConf.Load(home)), me).Find(host, route, defaultPort);
         if (found.Failure is not null) return [found.Failure];
 
         string quotedSender = sender.Length == 0 ? "" : AddressQuote.QuoteAddress(sender);
@@ -83,4 +88,6 @@ public sealed class PooledRemote(string home, RemoteConnectionPool pool, ISet<IP
         if (credentials is not null) key.Append('|').Append(credentials.User).Append('\0').Append(credentials.Password);
         return key.ToString();
     }
+
+    public void Dispose() => _controls.Dispose();
 }

@@ -48,7 +48,11 @@ public sealed class RemoteSpawner(string home, Stream requests, Stream replies, 
         }
         else _limiter = new DestinationLimiter(settings.PerDestination);
         try { Serve(); }
-        finally { _pool?.Dispose(); }
+        finally
+        {
+            _inProcess?.Dispose();
+            _pool?.Dispose();
+        }
     }
 
     private void Serve()
@@ -65,7 +69,7 @@ public sealed class RemoteSpawner(string home, Stream requests, Stream replies, 
             finally { pending.CompleteAdding(); }
         }, TaskCreationOptions.LongRunning);
 
-        var running = new List<Task>();
+        using var workers = new DeliveryWorkers<List<SpawnRequest>>(DeliverGroup);
         while (pending.TryTake(out SpawnRequest? first, Timeout.Infinite))
         {
             // Requests that arrive together (qmail-send starts deliveries in bursts) are batched: recipients of
@@ -74,14 +78,10 @@ public sealed class RemoteSpawner(string home, Stream requests, Stream replies, 
             long deadline = Environment.TickCount64 + (long)(batchWindow ?? TimeSpan.FromMilliseconds(5)).TotalMilliseconds;
             while (batch.Count < BatchLimit
                 && pending.TryTake(out SpawnRequest? more, (int)Math.Max(0, deadline - Environment.TickCount64))) batch.Add(more);
-            foreach (List<SpawnRequest> group in Group(batch))
-            {
-                running.RemoveAll(t => t.IsCompleted);
-                running.Add(Task.Factory.StartNew(() => DeliverGroup(group), TaskCreationOptions.LongRunning));
-            }
+            foreach (List<SpawnRequest> group in Group(batch)) workers.Add(group);
         }
         reader.Wait();
-        Task.WaitAll(running.ToArray());
+        workers.Finish();
     }
 
     /// <summary>Claims each request's slot and groups the valid ones by message, sender and domain (at most

@@ -1,15 +1,16 @@
 namespace FastQmail.Delivery.Spawn;
 
 /// <summary>
-/// The threads qmail-lspawn runs its deliveries on: each request goes to an idle worker, or to a new one when all
-/// are busy, so there are as many threads as deliveries ever were in flight at once (at most the 255 slots), and a
-/// finished worker waits for the next request instead of exiting. Deliveries block (fsync, a qmail-local child), so
-/// each needs a thread of its own; creating one per delivery cost more than the delivery's own system calls.
+/// The threads qmail-lspawn and qmail-rspawn run their deliveries on: each request (for qmail-rspawn, a group of
+/// requests that share one SMTP transaction) goes to an idle worker, or to a new one when all are busy, so there are
+/// as many threads as deliveries ever were in flight at once (at most the 255 slots), and a finished worker waits
+/// for the next request instead of exiting. Deliveries block (fsync, a child program, a remote server), so each
+/// needs a thread of its own; creating one per delivery cost more than the delivery's own system calls.
 /// </summary>
-public sealed class DeliveryWorkers(Action<SpawnRequest> deliver) : IDisposable
+public sealed class DeliveryWorkers<T>(Action<T> deliver) : IDisposable
 {
     private readonly object _gate = new();
-    private readonly Queue<SpawnRequest> _queue = new();
+    private readonly Queue<T> _queue = new();
     private readonly List<Thread> _threads = [];
     private int _idle;      // workers waiting in Monitor.Wait and not yet promised a request
     private bool _finished; // no more requests: workers exit once the queue is empty
@@ -26,7 +27,7 @@ public sealed class DeliveryWorkers(Action<SpawnRequest> deliver) : IDisposable
         get { lock (_gate) return _idle; }
     }
 
-    public void Add(SpawnRequest request)
+    public void Add(T request)
     {
         lock (_gate)
         {
@@ -62,7 +63,7 @@ public sealed class DeliveryWorkers(Action<SpawnRequest> deliver) : IDisposable
     {
         while (true)
         {
-            SpawnRequest request;
+            T request;
             lock (_gate)
             {
                 while (_queue.Count == 0)

@@ -41,7 +41,7 @@ public sealed class LocalSpawner(string home, string defaultDelivery, Stream req
         var reader = new SpawnRequestReader(requests);
         // A thread per delivery in flight, kept for the next one (a new thread per delivery cost a clone and ~40
         // sched_yield calls of Thread.Start's hand-shake per message: bench/RESULTS.md).
-        using var workers = new DeliveryWorkers(request => Reply(request.Slot, Deliver(request), release: true));
+        using var workers = new DeliveryWorkers<SpawnRequest>(request => Reply(request.Slot, Deliver(request), release: true));
         for (SpawnRequest? r; (r = reader.Read()) is not null;)
         {
             lock (_busy)

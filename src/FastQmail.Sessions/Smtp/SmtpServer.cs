@@ -20,15 +20,15 @@ public sealed class SmtpServer(ControlFiles controls, IMessageQueue queue, Local
     /// <summary>The RCPT recipient check for every session (see <see cref="IRecipientPolicy"/>); null = none.</summary>
     public IRecipientPolicy? Recipients { get; init; }
 
-    /// <summary>Keep the control files between connections until control/ changes (<see cref="SmtpControlsCache"/>):
+    /// <summary>Keep the control files between connections until control/ changes (<see cref="KeptControls{T}"/>):
     /// for the built-in listener. Off, each connection reads them, as qmail-smtpd under tcpserver does.</summary>
     public bool KeepControls
     {
         get => _kept is not null;
-        init => _kept = value ? new SmtpControlsCache(controls) : null;
+        init => _kept = value ? new KeptControls<SmtpControls>(controls, dataBytes => SmtpControls.TryLoad(controls, dataBytes)) : null;
     }
 
-    private readonly SmtpControlsCache? _kept;
+    private readonly KeptControls<SmtpControls>? _kept;
 
     private readonly ServerCertificates _certificates = new();
     private readonly string _passwordFile = PasswordFile.PathIn(controls.Home);

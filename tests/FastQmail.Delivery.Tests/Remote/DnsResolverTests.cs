@@ -74,6 +74,22 @@ public class DnsResolverTests : IDisposable
     }
 
     [Fact]
+    public void A_resolver_given_a_loader_reads_resolv_conf_at_its_first_question_and_only_then()
+    {
+        int loads = 0;
+        var resolver = new DnsResolver(() => { loads++; return ResolvConf.Parse(_dns.ResolvConfText); });
+        HostSearch relay = new RemoteHostFinder(resolver, NotMe).Find("relay.example", new SmtpRoute("127.0.0.1", 2525));
+        Assert.Null(relay.Failure);
+        Assert.Equal(IPAddress.Loopback, relay.Candidates.Single().Address);
+        Assert.Equal(0, loads); // a relay given as an address needs no DNS
+
+        _dns.A("host.example", "192.0.2.7");
+        Assert.Equal(DnsLookupStatus.Found, resolver.Lookup("host.example", DnsType.A).Status);
+        Assert.Equal(DnsLookupStatus.Found, resolver.Lookup("host.example", DnsType.A).Status);
+        Assert.Equal(1, loads);
+    }
+
+    [Fact]
     public void Mx_hosts_are_ordered_by_preference_with_their_addresses()
     {
         _dns.Mx("dom.example", 20, "mx2.dom.example");

@@ -100,7 +100,7 @@ public class RemoteConnectionReuseTests : IDisposable
     public void A_421_on_a_fresh_connection_is_still_qmail_remotes_deferral()
     {
         using var pool = new RemoteConnectionPool(Settings());
-        var remote = new PooledRemote(_dir.Path, pool, new HashSet<IPAddress>());
+        using var remote = new PooledRemote(_dir.Path, pool, new HashSet<IPAddress>());
         _peer.Replies["MAIL"] = "421 busy\r\n";
         Assert.Equal(["ZConnected to 127.0.0.1 but sender was rejected.\nRemote host said: 421 busy\n"],
             remote.Deliver("example.net", "from@sender.example", ["to@example.net"], Message()));
@@ -111,7 +111,7 @@ public class RemoteConnectionReuseTests : IDisposable
     public void An_idle_connection_is_closed_with_quit_after_the_idle_time()
     {
         using var pool = new RemoteConnectionPool(Settings(idleSeconds: 1));
-        var remote = new PooledRemote(_dir.Path, pool, new HashSet<IPAddress>());
+        using var remote = new PooledRemote(_dir.Path, pool, new HashSet<IPAddress>());
         var clock = Stopwatch.StartNew();
         Assert.Equal(["r", Accepted], remote.Deliver("example.net", "from@sender.example", ["to@example.net"], Message()));
         Assert.Equal(1, pool.OpenConnections);
@@ -127,11 +127,30 @@ public class RemoteConnectionReuseTests : IDisposable
     public void A_connection_reused_within_the_idle_time_carries_the_next_message()
     {
         using var pool = new RemoteConnectionPool(Settings());
-        var remote = new PooledRemote(_dir.Path, pool, new HashSet<IPAddress>());
+        using var remote = new PooledRemote(_dir.Path, pool, new HashSet<IPAddress>());
         for (int i = 0; i < 3; i++)
             Assert.Equal(["r", Accepted], remote.Deliver("example.net", "from@sender.example", ["to@example.net"], Message()));
         Assert.Equal(1, _peer.Connections);
         Assert.Equal(2, _peer.Commands.Count(c => c == "RSET"));
+    }
+
+    [Fact]
+    public void A_change_to_smtproutes_counts_from_the_next_delivery()
+    {
+        using var other = new ScriptedSmtpPeer();
+        using var pool = new RemoteConnectionPool(Settings());
+        using var remote = new PooledRemote(_dir.Path, pool, new HashSet<IPAddress>());
+        Assert.Equal(["r", Accepted], remote.Deliver("example.net", "from@sender.example", ["to@example.net"], Message()));
+        Assert.Equal(["r", Accepted], remote.Deliver("example.net", "from@sender.example", ["to@example.net"], Message()));
+
+        // The controls are kept between deliveries, but an edit of control/ is seen at the next one, as in qmail.
+        File.WriteAllText(_dir["control/smtproutes"], $"example.net:127.0.0.1:{other.Port}\n");
+        Assert.Equal(["r", Accepted], remote.Deliver("example.net", "from@sender.example", ["to@example.net"], Message()));
+        Assert.Equal(2, _peer.Messages.Count);
+        Assert.Single(other.Messages);
+
+        File.Delete(_dir["control/me"]); // neither helohost nor me: qmail-remote's control failure, at once
+        Assert.Equal([QmailRemote.Control], remote.Deliver("example.net", "from@sender.example", ["to@example.net"], Message()));
     }
 
     [Fact]
@@ -143,7 +162,7 @@ public class RemoteConnectionReuseTests : IDisposable
         _peer.Certificate = X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pfx), null);
         _peer.Replies["EHLO"] = "250-peer\r\n250-PIPELINING\r\n250 STARTTLS\r\n";
         using var pool = new RemoteConnectionPool(Settings());
-        var remote = new PooledRemote(_dir.Path, pool, new HashSet<IPAddress>());
+        using var remote = new PooledRemote(_dir.Path, pool, new HashSet<IPAddress>());
         for (int i = 0; i < 3; i++)
             Assert.Equal(["r", Accepted], remote.Deliver("example.net", "from@sender.example", ["to@example.net"], Message()));
         Assert.True(_peer.TlsUsed);
@@ -157,7 +176,7 @@ public class RemoteConnectionReuseTests : IDisposable
     public void A_failed_transaction_does_not_poison_the_pool()
     {
         using var pool = new RemoteConnectionPool(Settings());
-        var remote = new PooledRemote(_dir.Path, pool, new HashSet<IPAddress>());
+        using var remote = new PooledRemote(_dir.Path, pool, new HashSet<IPAddress>());
         _peer.Replies["MAIL"] = "451 later\r\n";
         Assert.Equal("ZConnected to 127.0.0.1 but sender was rejected.\nRemote host said: 451 later\n",
             remote.Deliver("example.net", "from@sender.example", ["to@example.net"], Message()).Single());

@@ -13,7 +13,7 @@ public class DeliveryWorkersTests
     {
         using var gate = new SemaphoreSlim(0);
         var done = new ConcurrentBag<string>();
-        var workers = new DeliveryWorkers(r => { gate.Wait(); done.Add(r.Recipient); });
+        var workers = new DeliveryWorkers<SpawnRequest>(r => { gate.Wait(); done.Add(r.Recipient); });
         for (int i = 0; i < 5; i++) workers.Add(Request(i));
         Assert.Equal(5, workers.Threads); // five at once need five threads
 
@@ -32,7 +32,7 @@ public class DeliveryWorkersTests
     {
         const int Requests = 3000;
         var count = new int[Requests];
-        var workers = new DeliveryWorkers(r =>
+        var workers = new DeliveryWorkers<SpawnRequest>(r =>
         {
             int n = int.Parse(r.Recipient.AsSpan(1, r.Recipient.IndexOf('@') - 1));
             if (n % 7 == 0) Thread.Yield();

@@ -5,7 +5,7 @@ using FastQmail.TestKit;
 namespace FastQmail.Sessions.Tests.Smtp;
 
 /// <summary>The listener keeps its controls between connections, and reads them again after any change to control/.</summary>
-public class SmtpControlsCacheTests
+public class KeptSmtpControlsTests
 {
     private static TempDirectory Home()
     {
@@ -15,11 +15,18 @@ public class SmtpControlsCacheTests
         return home;
     }
 
+    /// <summary>As the listener keeps them (<see cref="SmtpServer.KeepControls"/>).</summary>
+    private static KeptControls<SmtpControls> Kept(string home)
+    {
+        var controls = new ControlFiles(home);
+        return new KeptControls<SmtpControls>(controls, dataBytes => SmtpControls.TryLoad(controls, dataBytes));
+    }
+
     [Fact]
     public void KeptUntilControlChangesThenReadAgain()
     {
         using TempDirectory home = Home();
-        using var cache = new SmtpControlsCache(new ControlFiles(home.Path));
+        using var cache = Kept(home.Path);
         SmtpControls first = cache.Get(null)!;
         Assert.Same(first, cache.Get(null));
         Assert.Equal(0, first.DataBytes);
@@ -46,7 +53,7 @@ public class SmtpControlsCacheTests
         using var target = new TempDirectory("fq-controls-target");
         File.WriteAllText(target["rcpthosts"], "example.test\n");
         File.CreateSymbolicLink(home["control/rcpthosts"], target["rcpthosts"]);
-        using var cache = new SmtpControlsCache(new ControlFiles(home.Path));
+        using var cache = Kept(home.Path);
         SmtpControls first = cache.Get(null)!;
         // A change to the link's target is invisible to the watch on control/, so nothing is kept.
         Assert.NotSame(first, cache.Get(null));
