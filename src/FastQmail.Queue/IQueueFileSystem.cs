@@ -8,8 +8,10 @@ namespace FastQmail.Queue;
 /// </summary>
 public interface IQueueFileSystem
 {
-    /// <summary>open(O_WRONLY|O_CREAT|O_EXCL), the file ends up with mode 0644. Returns the fd, or -1.</summary>
-    int CreateExclusive(ReadOnlySpan<char> path);
+    /// <summary>open(O_WRONLY|O_CREAT|O_EXCL), the file ends up with mode 0644. Returns the fd, or -1.
+    /// <paramref name="stale"/>: bytes of an earlier life a recycled file still holds (0 for a new one); the writer
+    /// cuts them off with <see cref="Truncate"/> at its own length before the fsync.</summary>
+    int CreateExclusive(ReadOnlySpan<char> path, out long stale);
 
     /// <summary>fstat(2): the inode of an open file, which becomes the message id.</summary>
     bool TryGetInode(int fd, out long inode);
@@ -19,9 +21,9 @@ public interface IQueueFileSystem
     bool Unlink(ReadOnlySpan<char> path);
 
     /// <summary>Removes a name whose message is done, like <see cref="Unlink"/>; the real file system keeps the file for
-    /// reuse (<see cref="SpareFiles"/>). <paramref name="truncate"/>: the file can have no other live name, so its data
-    /// may go now.</summary>
-    bool Retire(string path, bool truncate = false) => Unlink(path);
+    /// reuse (<see cref="SpareFiles"/>). <paramref name="trim"/>: the file can have no other live name, so its data
+    /// past <see cref="SpareFiles.KeepBytes"/> may go now.</summary>
+    bool Retire(string path, bool trim = false) => Unlink(path);
 
     /// <summary>Writes all of <paramref name="data"/>.</summary>
     bool Write(int fd, ReadOnlySpan<byte> data);
@@ -31,8 +33,9 @@ public interface IQueueFileSystem
     /// <summary>fsync of a directory: on Linux a new link is durable only after this (ARCHITECTURE.md 3, rule 2).</summary>
     bool FsyncDirectory(string path);
 
-    /// <summary>ftruncate(fd, 0): qmail-queue's cleanup frees the space even if another link survives.</summary>
-    void Truncate(int fd);
+    /// <summary>ftruncate(2): to 0 in qmail-queue's cleanup (frees the space even if another link survives); to the
+    /// written length to cut a recycled file's stale bytes.</summary>
+    bool Truncate(int fd, long length);
 
     void Close(int fd);
 

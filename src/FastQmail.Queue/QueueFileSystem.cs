@@ -19,9 +19,10 @@ public sealed class QueueFileSystem(SpareFiles? spares = null, GroupCommit? shar
     /// <summary>0644: what qmail-queue's umask 033 gives its mess and intd files.</summary>
     private const int FileMode0644 = 0x1A4;
 
-    public int CreateExclusive(ReadOnlySpan<char> path)
+    public int CreateExclusive(ReadOnlySpan<char> path, out long stale)
     {
-        if (spares?.TryTake(path) is int spare and >= 0) return spare;
+        stale = 0;
+        if (spares is not null && spares.TryTake(path, out stale) is int spare and >= 0) return spare;
         int fd = Posix.Open(path, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_CLOEXEC, FileMode0644);
         if (fd < 0) return -1;
         // In-process writers (qmail-smtpd, qmail-send's bounces) run with their own umask, not 033:
@@ -46,7 +47,7 @@ public sealed class QueueFileSystem(SpareFiles? spares = null, GroupCommit? shar
     /// <summary>A missing name (or directory) is no error, as ENOENT for qmail-clean.</summary>
     public bool Unlink(ReadOnlySpan<char> path) => Posix.Unlink(path) == 0 || Posix.LastErrno is Posix.ENOENT or Posix.ENOTDIR;
 
-    public bool Retire(string path, bool truncate = false) => spares?.Retire(path, truncate) ?? Unlink(path);
+    public bool Retire(string path, bool trim = false) => spares?.Retire(path, trim) ?? Unlink(path);
 
     public bool Write(int fd, ReadOnlySpan<byte> data) => Posix.WriteAll(fd, data);
 
@@ -55,8 +56,7 @@ public sealed class QueueFileSystem(SpareFiles? spares = null, GroupCommit? shar
     /// <summary>Concurrent writers' fsyncs of todo/ and mess/N share one (DirectorySync: group commit).</summary>
     public bool FsyncDirectory(string path) => sharedSync?.Commit() ?? DirectorySync.Fsync(path);
 
-    /// <summary>Best effort, as qmail's seek_trunc: the unlink that follows is what counts.</summary>
-    public void Truncate(int fd) => Posix.Ftruncate(fd, 0);
+    public bool Truncate(int fd, long length) => Posix.Ftruncate(fd, length) == 0;
 
     public void Close(int fd) => Posix.Close(fd);
 

@@ -26,6 +26,8 @@ public sealed class QueueWriter : IDisposable
     private byte[]? _buffer;
     private int _buffered;
     private int _messFd = -1, _intdFd = -1;
+    private long _messStale;   // bytes of a recycled mess file's earlier life (SpareFiles), cut off before its fsync
+    private long _messWritten; // bytes written to the mess file
     private bool _madeMess, _madeIntd, _finished = true;
 
     /// <summary>The message id (inode of the mess file) once step 3 succeeded.</summary>
@@ -66,6 +68,7 @@ public sealed class QueueWriter : IDisposable
         MessageId = 0;
         Failure = 0;
         _buffered = 0;
+        _messStale = _messWritten = 0;
         _madeMess = _madeIntd = _finished = false;
         _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         Begin(who, now);
@@ -79,7 +82,7 @@ public sealed class QueueWriter : IDisposable
         for (int attempt = 0; attempt < 9 && _messFd < 0; attempt++)
         {
             pidName = _paths.FormatPidFile(_name, QueuePid, time, Interlocked.Increment(ref s_sequence));
-            _messFd = _fs.CreateExclusive(_name.AsSpan(0, pidName));
+            _messFd = _fs.CreateExclusive(_name.AsSpan(0, pidName), out _messStale);
         }
         if (_messFd < 0) { Fail(QueueExitCodes.PidFile); return; }
 
@@ -122,12 +125,12 @@ public sealed class QueueWriter : IDisposable
     {
         if (Failure != 0) return Finish(Failure);
 
-        // 5. flush the message and fsync it (53).
-        if (!FlushMess() || !_fs.Fsync(_messFd)) return Finish(QueueExitCodes.WriteError);
+        // 5. flush the message (a recycled file cut at its end) and fsync it (53).
+        if (!FlushMess() || !EndAt(_messFd, _messStale, _messWritten) || !_fs.Fsync(_messFd)) return Finish(QueueExitCodes.WriteError);
 
         // 6. intd/<id>, O_EXCL (65); u<uid>\0 p<pid>\0 then the F and T records as they came (11, 91, 54), fsync (53).
         int intd = QueuePaths.FormatFile(_name, _paths.Dir("intd"), MessageId);
-        _intdFd = _fs.CreateExclusive(_name.AsSpan(0, intd));
+        _intdFd = _fs.CreateExclusive(_name.AsSpan(0, intd), out long intdStale);
         if (_intdFd < 0) return Finish(QueueExitCodes.IntdFile);
         _madeIntd = true;
         var scanner = new QueueEnvelopeScanner();
@@ -136,7 +139,9 @@ public sealed class QueueWriter : IDisposable
         if (verdict != QueueExitCodes.Ok) return Finish(verdict);
         Span<byte> head = stackalloc byte[2 * 12];
         int headLength = FormatHead(head);
-        if (!_fs.Write(_intdFd, head[..headLength]) || !_fs.Write(_intdFd, envelope[..(scanner.Length - 1)]) || !_fs.Fsync(_intdFd))
+        ReadOnlySpan<byte> records = envelope[..(scanner.Length - 1)];
+        if (!_fs.Write(_intdFd, head[..headLength]) || !_fs.Write(_intdFd, records)
+            || !EndAt(_intdFd, intdStale, headLength + records.Length) || !_fs.Fsync(_intdFd))
             return Finish(QueueExitCodes.WriteError);
 
         // 7. Linux: the new mess entry must be on disk before todo/ points at it (53).
@@ -153,6 +158,9 @@ public sealed class QueueWriter : IDisposable
         _fs.PullTrigger(_paths.Trigger);
         return QueueResult.FromExitCode(QueueExitCodes.Ok, MessageId, QueuePid);
     }
+
+    /// <summary>A recycled file still holding more than the <paramref name="written"/> bytes: cut it there.</summary>
+    private bool EndAt(int fd, long stale, long written) => stale <= written || _fs.Truncate(fd, written);
 
     /// <summary>intd's first records: <c>u&lt;uid&gt;\0p&lt;pid&gt;\0</c>.</summary>
     private int FormatHead(Span<byte> head)
@@ -180,6 +188,7 @@ public sealed class QueueWriter : IDisposable
     {
         if (_buffered == 0) return true;
         if (!_fs.Write(_messFd, _buffer.AsSpan(0, _buffered))) { Fail(QueueExitCodes.WriteError); return false; }
+        _messWritten += _buffered;
         _buffered = 0;
         return true;
     }
@@ -206,13 +215,13 @@ public sealed class QueueWriter : IDisposable
     {
         if (_madeIntd)
         {
-            if (_intdFd >= 0) _fs.Truncate(_intdFd);
+            if (_intdFd >= 0) _fs.Truncate(_intdFd, 0); // best effort, as qmail's seek_trunc: the unlink is what counts
             int intd = QueuePaths.FormatFile(_name, _paths.Dir("intd"), MessageId);
             if (!_fs.Unlink(_name.AsSpan(0, intd))) return; // leave mess too: qmail-send's cleanup needs both
         }
         if (_madeMess)
         {
-            if (_messFd >= 0) _fs.Truncate(_messFd);
+            if (_messFd >= 0) _fs.Truncate(_messFd, 0);
             int mess = QueuePaths.FormatFile(_name, _paths.SplitDir("mess", MessageId), MessageId);
             _fs.Unlink(_name.AsSpan(0, mess));
         }

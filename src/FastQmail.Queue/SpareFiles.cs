@@ -17,12 +17,20 @@ namespace FastQmail.Queue;
 /// <para>Safety. <see cref="Retire"/> only moves a name (never truncates an inode that may have another name). A
 /// spare is used only when, after <see cref="TryTake"/> renamed it to its new name (RENAME_NOREPLACE, so O_EXCL's
 /// meaning is kept) and opened it, it is a regular file of this uid with exactly one link; only then is it
-/// truncated. So a spare that still has an old name (a crash between qmail-clean's two unlinks; after a crash of
-/// a journal-less file system, fsck recounts the links) is dropped, never emptied. Durability is the caller's as
+/// written. So a spare that still has an old name (a crash between qmail-clean's two unlinks; after a crash of
+/// a journal-less file system, fsck recounts the links) is dropped, never overwritten. Durability is the caller's as
 /// for a new file: the data fsync and the fsync of the new name's directory. Anything that fails falls back to what
 /// qmail does: the caller creates a new file, or the name is unlinked.</para>
-/// <para>Size: the pool holds no more files than the queue held at its peak; the files hold no data (mess files are
-/// truncated when retired, the small envelope files when taken).</para>
+/// <para>Old bytes. A taken file still holds its old life's bytes (<c>stale</c>); the caller writes from the start and,
+/// before its fsync, cuts the file at its new length if the old one was longer. Emptying it instead would free its
+/// blocks and the write would allocate them again: that is bitmap and group descriptor writes at the next fsync, and
+/// on a file system mounted with <c>discard</c> (the benchmark machine's root) ext4 without a journal sends the
+/// device a discard for every freed extent and waits for it inside ftruncate (bench/RESULTS.md). The stale bytes
+/// are never read: a file is not visible to the queue's readers (no todo/ link, no info/ entry committed) before it
+/// is cut and synced.</para>
+/// <para>Size: the pool holds no more files than the queue held at its peak, each with at most
+/// <see cref="KeepBytes"/> of an old message (mess files are trimmed to that when retired). Those bytes are queue
+/// data in the queue's own directory, readable by the same accounts as before.</para>
 /// <para>Allocation: the names a process knows are kept in <see cref="SpareNames"/>, the directory is listed with
 /// getdents64 into a pooled buffer, and the paths are formatted on the stack, so taking a spare allocates nothing.</para>
 /// </summary>
@@ -39,6 +47,10 @@ public sealed class SpareFiles
 
     /// <summary>Bytes read per getdents64 call while listing.</summary>
     private const int ListingBuffer = 8192;
+
+    /// <summary>The most a retired mess file keeps for its next life (a typical message's size): its blocks are
+    /// reused instead of freed and allocated again, and a burst of large messages does not pin their space.</summary>
+    public const long KeepBytes = 64 * 1024;
 
     private static int s_sequence;
 
@@ -71,11 +83,14 @@ public sealed class SpareFiles
     private static SpareFiles Shared(string directory, int mode) => s_pools.GetOrAdd(directory, d => new SpareFiles(d, mode));
 
     /// <summary>
-    /// Gives a spare file the name <paramref name="path"/> (which must not exist) and returns it open for writing,
-    /// empty, with the pool's mode; -1 when no usable spare was found, and the caller creates the file as before.
+    /// Gives a spare file the name <paramref name="path"/> (which must not exist) and returns it open for writing at
+    /// offset 0, with the pool's mode; -1 when no usable spare was found, and the caller creates the file as before.
+    /// <paramref name="stale"/>: the old bytes it still holds, which the caller cuts off past its own length
+    /// (ftruncate) before its fsync.
     /// </summary>
-    public int TryTake(ReadOnlySpan<char> path)
+    public int TryTake(ReadOnlySpan<char> path, out long stale)
     {
+        stale = 0;
         Span<char> spare = stackalloc char[_directory.Length + 1 + SpareNames.MaxLength];
         _directory.CopyTo(spare);
         spare[_directory.Length] = '/';
@@ -97,7 +112,7 @@ public sealed class SpareFiles
                 continue; // another writer took it
             }
             int fd = Posix.Open(path, Posix.O_WRONLY | Posix.O_NOFOLLOW | Posix.O_CLOEXEC);
-            if (fd >= 0 && Usable(fd)) return fd;
+            if (fd >= 0 && Usable(fd, out stale)) return fd;
             if (fd >= 0) Posix.Close(fd);
             Posix.Unlink(path); // not ours to empty: drop the name, the other names keep their data
         }
@@ -106,10 +121,11 @@ public sealed class SpareFiles
 
     /// <summary>
     /// Removes the name <paramref name="path"/> like unlink(2), keeping the file in the pool when it can.
-    /// <paramref name="truncate"/>: empty it once it is in the pool (only for a file that can have no other live
-    /// name, such as a finished message's mess file). True when the name is gone (a missing name is no error).
+    /// <paramref name="trim"/>: cut it to <see cref="KeepBytes"/> once it is in the pool (only for a file that can
+    /// have no other live name, such as a finished message's mess file). True when the name is gone (a missing name is
+    /// no error).
     /// </summary>
-    public bool Retire(string path, bool truncate = false)
+    public bool Retire(string path, bool trim = false)
     {
         // Only a regular file is worth keeping (rename would move a directory too); anything else is unlinked.
         if (!_missing && Posix.TryLstat(path, out FileStatus st) && st.IsRegular)
@@ -123,7 +139,7 @@ public sealed class SpareFiles
             spare = spare[..(n + written)];
             if (Posix.RenameNoReplace(path, spare) == 0)
             {
-                if (truncate) Posix.Truncate(spare, 0);
+                if (trim && st.Size > KeepBytes) Posix.Truncate(spare, KeepBytes);
                 // Known at once to this process's takers (qmail-send takes what it retires); a process that only
                 // retires (qmail-clean) stops remembering at the bound, and takers elsewhere list the directory.
                 _names.TryEnqueue(spare[(_directory.Length + 1)..]);
@@ -144,10 +160,11 @@ public sealed class SpareFiles
     /// <summary>unlink(2) where a missing name is no error.</summary>
     private static bool Unlink(ReadOnlySpan<char> path) => Posix.Unlink(path) == 0 || Posix.LastErrno == Posix.ENOENT;
 
-    private bool Usable(int fd)
+    private bool Usable(int fd, out long stale)
     {
+        stale = 0;
         if (!Posix.TryFstat(fd, out FileStatus st) || !st.IsRegular || st.Links != 1 || st.Uid != _uid) return false;
-        if (st.Size != 0 && Posix.Ftruncate(fd, 0) != 0) return false;
+        stale = st.Size;
         // A new file's times are now; a spare's are its old life's. The atime matters: qmail-clean removes pid/ files
         // and qmail-send mess files without todo/info whose atime is 36 h old, and a message is in that state while
         // its DATA is still arriving.

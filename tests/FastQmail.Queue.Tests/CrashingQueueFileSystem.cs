@@ -15,7 +15,11 @@ public sealed class CrashingQueueFileSystem(int crashAt) : IQueueFileSystem
 
     private bool Alive() => ++_ops < crashAt;
 
-    public int CreateExclusive(ReadOnlySpan<char> path) => Alive() ? _real.CreateExclusive(path) : -1;
+    public int CreateExclusive(ReadOnlySpan<char> path, out long stale)
+    {
+        stale = 0;
+        return Alive() ? _real.CreateExclusive(path, out stale) : -1;
+    }
 
     public bool TryGetInode(int fd, out long inode)
     {
@@ -29,10 +33,7 @@ public sealed class CrashingQueueFileSystem(int crashAt) : IQueueFileSystem
     public bool Fsync(int fd) => Alive() && _real.Fsync(fd);
     public bool FsyncDirectory(string path) => Alive() && _real.FsyncDirectory(path);
 
-    public void Truncate(int fd)
-    {
-        if (Alive()) _real.Truncate(fd);
-    }
+    public bool Truncate(int fd, long length) => Alive() && _real.Truncate(fd, length);
 
     public void Close(int fd) => _real.Close(fd); // the kernel closes a dead process's files
 

@@ -22,10 +22,11 @@ public sealed class FaultyQueueFileSystem(string failOp, string pathContains) : 
 
     private string Name(int fd) => _names.TryGetValue(fd, out string? n) ? n : "";
 
-    public int CreateExclusive(ReadOnlySpan<char> path)
+    public int CreateExclusive(ReadOnlySpan<char> path, out long stale)
     {
+        stale = 0;
         if (Fails("create", path.ToString())) return -1;
-        int fd = _real.CreateExclusive(path);
+        int fd = _real.CreateExclusive(path, out stale);
         if (fd >= 0) _names[fd] = path.ToString();
         return fd;
     }
@@ -48,7 +49,7 @@ public sealed class FaultyQueueFileSystem(string failOp, string pathContains) : 
     public bool Write(int fd, ReadOnlySpan<byte> data) => !Fails("write", Name(fd)) && _real.Write(fd, data);
     public bool Fsync(int fd) => !Fails("fsync", Name(fd)) && _real.Fsync(fd);
     public bool FsyncDirectory(string path) => !Fails("fsyncdir", path) && _real.FsyncDirectory(path);
-    public void Truncate(int fd) => _real.Truncate(fd);
+    public bool Truncate(int fd, long length) => !Fails("truncate", Name(fd)) && _real.Truncate(fd, length);
 
     public void Close(int fd)
     {

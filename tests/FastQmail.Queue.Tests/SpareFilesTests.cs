@@ -19,7 +19,7 @@ public class SpareFilesTests
     private static string[] Spares(QueueHome home) => Directory.GetFiles(Path.Combine(home.Paths.Root, "spare", "queue"));
 
     [Fact]
-    public void A_retired_file_is_taken_again_empty_under_its_new_name_with_the_pools_mode()
+    public void A_retired_file_is_taken_again_with_its_old_length_told_under_its_new_name_with_the_pools_mode()
     {
         using var home = new QueueHome();
         string old = home.Paths.Intd(1);
@@ -34,17 +34,19 @@ public class SpareFilesTests
         Assert.Single(Spares(home));
 
         string fresh = home.Paths.Intd(2);
-        int fd = pool.TryTake(fresh);
+        int fd = pool.TryTake(fresh, out long stale);
         Assert.True(fd >= 0);
+        Assert.Equal(11, stale); // its old bytes are still there: the taker cuts them off at its own length
         Assert.True(Posix.WriteAll(fd, "new"u8));
+        Assert.Equal(0, Posix.Ftruncate(fd, 3));
         Posix.Close(fd);
         Assert.Equal(inode, Inode(fresh)); // the same inode: nothing was allocated
-        Assert.Equal("new", File.ReadAllText(fresh)); // emptied before use
+        Assert.Equal("new", File.ReadAllText(fresh)); // written from the start
         Assert.True(Posix.TryStat(fresh, out FileStatus st));
         Assert.Equal(0x1A4u, st.Mode & 0xFFF);
         Assert.InRange(st.ATimeSeconds, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60, long.MaxValue); // not the old life's
         Assert.Empty(Spares(home));
-        Assert.Equal(-1, pool.TryTake(home.Paths.Intd(3))); // the pool is empty now
+        Assert.Equal(-1, pool.TryTake(home.Paths.Intd(3), out _)); // the pool is empty now
     }
 
     [Fact]
@@ -57,10 +59,10 @@ public class SpareFilesTests
         string existing = home.Paths.Intd(2);
         File.WriteAllText(existing, "keep me");
 
-        Assert.Equal(-1, pool.TryTake(existing));
+        Assert.Equal(-1, pool.TryTake(existing, out _));
         Assert.Equal("keep me", File.ReadAllText(existing));
         Assert.Single(Spares(home));
-        int fd = pool.TryTake(home.Paths.Intd(3));
+        int fd = pool.TryTake(home.Paths.Intd(3), out _);
         Assert.True(fd >= 0); // the spare is still there for the next
         Posix.Close(fd);
     }
@@ -77,7 +79,7 @@ public class SpareFilesTests
         Assert.Equal(0, Posix.Link(intd, todo));
         Assert.True(pool.Retire(intd));
 
-        Assert.Equal(-1, pool.TryTake(home.Paths.Intd(8)));
+        Assert.Equal(-1, pool.TryTake(home.Paths.Intd(8), out _));
         Assert.Equal("Fa@b\0Tc@d\0\0", File.ReadAllText(todo));
         Assert.False(File.Exists(home.Paths.Intd(8)));
         Assert.Empty(Spares(home));
@@ -106,21 +108,23 @@ public class SpareFilesTests
         File.WriteAllText(intd, "x");
         Assert.True(pool.Retire(intd));
         Assert.False(File.Exists(intd));
-        Assert.Equal(-1, pool.TryTake(home.Paths.Intd(2)));
+        Assert.Equal(-1, pool.TryTake(home.Paths.Intd(2), out _));
 
         QueueResult r = Inject(home, QueueFileSystem.For(home.Paths));
         Assert.True(r.IsOk, r.Text);
     }
 
     [Fact]
-    public void A_finished_mess_file_is_emptied_in_the_pool()
+    public void A_finished_mess_file_keeps_at_most_KeepBytes_in_the_pool()
     {
         using var home = new QueueHome();
         var pool = Pool(home);
-        string mess = home.Paths.Mess(9);
-        File.WriteAllBytes(mess, new byte[100_000]);
-        Assert.True(pool.Retire(mess, truncate: true));
-        Assert.Equal(0, new FileInfo(Assert.Single(Spares(home))).Length);
+        string large = home.Paths.Mess(9), small = home.Paths.Mess(10);
+        File.WriteAllBytes(large, new byte[100_000]);
+        File.WriteAllBytes(small, new byte[4_344]);
+        Assert.True(pool.Retire(large, trim: true));
+        Assert.True(pool.Retire(small, trim: true));
+        Assert.Equal([4_344, SpareFiles.KeepBytes], Spares(home).Select(f => new FileInfo(f).Length).Order());
     }
 
     [Fact]
@@ -142,14 +146,14 @@ public class SpareFilesTests
         var taken = new HashSet<ulong>();
         for (int id = 1; id <= 3; id++)
         {
-            int fd = pool.TryTake(home.Paths.Intd(id));
+            int fd = pool.TryTake(home.Paths.Intd(id), out long stale);
             Assert.True(fd >= 0, $"take {id}");
             Posix.Close(fd);
             taken.Add(Inode(home.Paths.Intd(id)));
-            Assert.Equal(0, new FileInfo(home.Paths.Intd(id)).Length);
+            Assert.Equal(8, stale); // "old data"
         }
         Assert.Equal(inodes, taken);
-        Assert.Equal(-1, pool.TryTake(home.Paths.Intd(4))); // what is left is not for taking
+        Assert.Equal(-1, pool.TryTake(home.Paths.Intd(4), out _)); // what is left is not for taking
         Assert.True(File.Exists(tooLong));
         Assert.True(Directory.Exists(Path.Combine(spareDir, "not-a-file")));
 
@@ -158,18 +162,20 @@ public class SpareFilesTests
         foreach (int id in (int[])[2, 3, 1]) Assert.True(pool.Retire(home.Paths.Intd(id)));
         foreach (int id in (int[])[5, 6, 7])
         {
-            int fd = pool.TryTake(home.Paths.Intd(id));
+            int fd = pool.TryTake(home.Paths.Intd(id), out _);
             Assert.True(fd >= 0);
             Posix.Close(fd);
         }
         Assert.Equal(retired, new[] { Inode(home.Paths.Intd(5)), Inode(home.Paths.Intd(6)), Inode(home.Paths.Intd(7)) });
     }
 
-    private static QueueResult Inject(QueueHome home, IQueueFileSystem fs)
+    private static QueueResult Inject(QueueHome home, IQueueFileSystem fs) => Inject(home, fs, "Subject: x\n\nbody\n"u8, "Fa@b\0Tc@d\0\0"u8);
+
+    private static QueueResult Inject(QueueHome home, IQueueFileSystem fs, ReadOnlySpan<byte> message, ReadOnlySpan<byte> envelope)
     {
         using QueueWriter writer = QueueWriter.Start(home.Paths, fs, InvokedBy.Uid, 1234, 4321, DateTimeOffset.UnixEpoch);
-        writer.Write("Subject: x\n\nbody\n"u8);
-        return writer.Commit("Fa@b\0Tc@d\0\0"u8);
+        writer.Write(message);
+        return writer.Commit(envelope);
     }
 
     [Fact]
@@ -199,5 +205,27 @@ public class SpareFilesTests
         Assert.Equal(todoBytes, File.ReadAllBytes(home.Paths.Todo(id2)));
         Assert.Equal(new[] { $"intd/{id2}", $"mess/{id2 % 23}/{id2}", $"todo/{id2}" }, home.Files());
         Assert.Empty(Spares(home));
+    }
+
+    [Fact]
+    public void A_message_shorter_than_the_recycled_files_earlier_life_is_all_they_hold()
+    {
+        using var home = new QueueHome();
+        QueueFileSystem fs = QueueFileSystem.For(home.Paths);
+        byte[] longBody = Encoding.ASCII.GetBytes("Subject: long\n\n" + new string('x', 20_000) + "\n");
+        QueueResult first = Inject(home, fs, longBody, Encoding.ASCII.GetBytes("Fa@b\0" + string.Concat(Enumerable.Range(0, 50).Select(i => $"Trcpt{i}@d\0")) + "\0"));
+        Assert.True(first.IsOk, first.Text);
+        var inodes = new HashSet<ulong> { (ulong)first.MessageId, Inode(home.Paths.Intd(first.MessageId)) };
+        var clean = new QmailCleanProgram(home.Paths);
+        Assert.Equal((byte)'+', clean.Handle(Encoding.ASCII.GetBytes($"todo/{first.MessageId}\0")));
+        Assert.Equal((byte)'+', clean.Handle(Encoding.ASCII.GetBytes($"foop/{first.MessageId}\0")));
+
+        QueueResult second = Inject(home, fs, "Subject: x\n\nbody\n"u8, "Fa@b\0Tc@d\0\0"u8);
+        Assert.True(second.IsOk, second.Text);
+        long id = second.MessageId;
+        Assert.Equal(inodes, new HashSet<ulong> { (ulong)id, Inode(home.Paths.Intd(id)) }); // the same two files, written over
+        Assert.EndsWith("Subject: x\n\nbody\n", File.ReadAllText(home.Paths.Mess(id)));
+        Assert.StartsWith("Received: ", File.ReadAllText(home.Paths.Mess(id)));
+        Assert.Equal("u1234\0p4321\0Fa@b\0Tc@d\0", File.ReadAllText(home.Paths.Todo(id)));
     }
 }

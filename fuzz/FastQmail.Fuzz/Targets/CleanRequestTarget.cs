@@ -32,13 +32,17 @@ public sealed class CleanRequestTarget : IFuzzTarget
     {
         public List<string> Unlinked { get; } = [];
         public bool Unlink(ReadOnlySpan<char> path) { Unlinked.Add(path.ToString()); return true; }
-        public int CreateExclusive(ReadOnlySpan<char> path) => -1;
+        public int CreateExclusive(ReadOnlySpan<char> path, out long stale)
+        {
+            stale = 0;
+            return -1;
+        }
         public bool TryGetInode(int fd, out long inode) { inode = 0; return false; }
         public bool Link(ReadOnlySpan<char> existingPath, ReadOnlySpan<char> newPath) => false;
         public bool Write(int fd, ReadOnlySpan<byte> data) => false;
         public bool Fsync(int fd) => false;
         public bool FsyncDirectory(string path) => false;
-        public void Truncate(int fd) { }
+        public bool Truncate(int fd, long length) => true;
         public void Close(int fd) { }
         public void PullTrigger(string path) { }
     }

@@ -207,12 +207,18 @@ public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, Sen
     private bool WriteNew(Written w, string kind, string path, byte[] content)
     {
         Step?.Invoke("create " + kind);
-        int fd = Spares?.TryTake(path) ?? -1;
+        long stale = 0;
+        int fd = Spares?.TryTake(path, out stale) ?? -1;
         if (fd < 0) fd = Posix.Open(path, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_CLOEXEC, 0x180);
         if (fd < 0) { log.Warning($"unable to create {Rel(path)}"); return false; }
         w.Files.Add(new WrittenFile(kind, path, new SafeFileHandle(fd, ownsHandle: true)));
         Step?.Invoke("write " + kind);
-        if (!Posix.WriteAll(fd, content)) { log.Warning($"trouble writing to {Rel(path)}"); return false; }
+        // A recycled file is overwritten, then cut at the new length when its old life was longer (SpareFiles).
+        if (!Posix.WriteAll(fd, content) || (stale > content.Length && Posix.Ftruncate(fd, content.Length) != 0))
+        {
+            log.Warning($"trouble writing to {Rel(path)}");
+            return false;
+        }
         return true;
     }
 

@@ -43,6 +43,39 @@ public class PipelineTests
     }
 
     [Fact]
+    public void RecycledFilesLongerThanTheNewContentHoldExactlyTheNewBytes()
+    {
+        using var q = new QueueFixture();
+        long id = q.Enqueue(Message, "u1000\0p4242\0Fjoe@example.com\0Tann@example.com\0Tx@remote.test\0");
+        string spareDir = Path.Combine(q.Paths.Root, "spare", "send");
+        Directory.CreateDirectory(spareDir);
+        var pool = new SpareFiles(spareDir, 0x180);
+        ulong[] inodes = new ulong[3];
+        for (int i = 0; i < 3; i++)
+        {
+            // An earlier message's much longer files (a bounce's many recipients, say).
+            string old = Path.Combine(q.Paths.Root, $"old{i}");
+            File.WriteAllText(old, new string('X', 5000));
+            Assert.True(Core.Native.Posix.TryLstat(old, out Core.Native.FileStatus st));
+            inodes[i] = st.Inode;
+            Assert.True(pool.Retire(old));
+        }
+        var p = new Parts(q);
+        var pre = new Preprocessor(q.Paths, new AddressRewriter(p.Controls), new SendLog(p.Log), p.Clean("+")) { Spares = pool };
+
+        Assert.True(pre.Process(id).Committed);
+
+        Assert.Equal("Fjoe@example.com\0", q.Text(q.Paths.Info(id)));
+        Assert.Equal("Tann@example.com\0", q.Text(q.Paths.Local(id)));
+        Assert.Equal("Tx@remote.test\0", q.Text(q.Paths.Remote(id)));
+        foreach (string path in (string[])[q.Paths.Info(id), q.Paths.Local(id), q.Paths.Remote(id)])
+        {
+            Assert.True(Core.Native.Posix.TryLstat(path, out Core.Native.FileStatus st));
+            Assert.Contains(st.Inode, inodes); // recycled, not created
+        }
+    }
+
+    [Fact]
     public void FailedCleanLeavesTodoAndASecondRunStartsFromScratch()
     {
         using var q = new QueueFixture();

@@ -12,13 +12,13 @@ internal sealed class SteppedQueueFileSystem(QueuePaths paths, Action<string> st
         return _real.Unlink(path);
     }
 
-    public int CreateExclusive(ReadOnlySpan<char> path) => _real.CreateExclusive(path);
+    public int CreateExclusive(ReadOnlySpan<char> path, out long stale) => _real.CreateExclusive(path, out stale);
     public bool TryGetInode(int fd, out long inode) => _real.TryGetInode(fd, out inode);
     public bool Link(ReadOnlySpan<char> existingPath, ReadOnlySpan<char> newPath) => _real.Link(existingPath, newPath);
     public bool Write(int fd, ReadOnlySpan<byte> data) => _real.Write(fd, data);
     public bool Fsync(int fd) => _real.Fsync(fd);
     public bool FsyncDirectory(string path) => _real.FsyncDirectory(path);
-    public void Truncate(int fd) => _real.Truncate(fd);
+    public bool Truncate(int fd, long length) => _real.Truncate(fd, length);
     public void Close(int fd) => _real.Close(fd);
     public void PullTrigger(string path) => _real.PullTrigger(path);
 }
