@@ -14,9 +14,11 @@ public readonly record struct ChannelRecord(int Offset, string Recipient, bool D
 /// </summary>
 public static class ChannelFile
 {
-    public static List<ChannelRecord> Read(string path)
+    public static List<ChannelRecord> Read(string path) => Parse(File.ReadAllBytes(path));
+
+    /// <summary>The records of a channel file's bytes (as read, or as preprocessing just wrote them).</summary>
+    public static List<ChannelRecord> Parse(byte[] bytes)
     {
-        byte[] bytes = File.ReadAllBytes(path);
         var list = new List<ChannelRecord>();
         var reader = new EnvelopeReader(bytes);
         while (reader.Read() == EnvelopeStatus.Record)

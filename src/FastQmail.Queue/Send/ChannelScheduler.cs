@@ -21,6 +21,7 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
 
     private readonly PriorityQueue<long, long> _due = new();
     private readonly HashSet<long> _known = new();
+    private readonly Dictionary<long, FreshMessage> _fresh = new(); // just preprocessed: the first pass needs no reads
     private readonly List<DeliveryPass> _active = new();
     private readonly InFlightDelivery?[] _slots = new InFlightDelivery?[256];
     private readonly List<(SafeFileHandle File, string Path, Action<string>? Step)> _unsyncedMarks = new();
@@ -53,9 +54,12 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
 
     private string Channel => local ? "local" : "remote";
 
-    public void Enqueue(long id, long when)
+    /// <param name="fresh">What preprocessing just wrote for the message, when it comes from there.</param>
+    public void Enqueue(long id, long when, FreshMessage? fresh = null)
     {
-        if (_known.Add(id)) _due.Enqueue(id, when);
+        if (!_known.Add(id)) return;
+        _due.Enqueue(id, when);
+        if ((local ? fresh?.Local : fresh?.Remote) is not null) _fresh[id] = fresh!;
     }
 
     /// <summary>When the main loop must wake for this channel; long.MaxValue when only a reply can make progress.</summary>
@@ -191,7 +195,13 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
     private void StartPass(long id, long now)
     {
         string path = local ? paths.Local(id) : paths.Remote(id);
+        _fresh.Remove(id, out FreshMessage? fresh);
         if (!File.Exists(path)) { _known.Remove(id); channelGone(id); return; }
+        if (fresh is not null)
+        {
+            StartPass(id, path, fresh.Sender, fresh.Birth, ChannelFile.Parse((local ? fresh.Local : fresh.Remote)!), now);
+            return;
+        }
         if (!InfoFile.TryRead(paths.Info(id), out string sender, out long birth)
             && !(Corrupt is not null && CorruptFiles.IsBadInfo(paths.Info(id)) && Corrupt.RepairInfo(id) && InfoFile.TryRead(paths.Info(id), out sender, out birth)))
         {
@@ -204,6 +214,11 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
         catch (IOException) { log.Warning($"trouble reading {Path.GetRelativePath(paths.Root, path)}"); _due.Enqueue(id, now + Limits.SysFailRetrySeconds); return; }
         catch (UnauthorizedAccessException) { log.Warning($"unable to open {Path.GetRelativePath(paths.Root, path)}"); _due.Enqueue(id, now + Limits.SysFailRetrySeconds); return; }
 
+        StartPass(id, path, sender, birth, records, now);
+    }
+
+    private void StartPass(long id, string path, string sender, long birth, List<ChannelRecord> records, long now)
+    {
         long retry = RetrySchedule.NextRetry(birth, now, local ? RetrySchedule.LocalSkip : RetrySchedule.RemoteSkip);
         // Without a remote spawner nothing is tried, so nothing may expire: those recipients are only kept.
         bool dying = spawn is not null && now > birth + QueueLifetime;

@@ -12,11 +12,7 @@ public static class InfoFile
     {
         sender = "";
         birth = 0;
-        if (!Posix.TryStat(path, out FileStatus st)) return false;
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (IOException) { return false; }
-        catch (UnauthorizedAccessException) { return false; }
+        if (WholeFile.TryRead(path, out byte[] bytes, out FileStatus st) != 0) return false;
         var reader = new EnvelopeReader(bytes);
         if (reader.Read() != EnvelopeStatus.Record || reader.Kind != (byte)'F') return false;
         sender = Encoding.UTF8.GetString(reader.Value);

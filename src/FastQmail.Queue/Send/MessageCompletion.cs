@@ -115,14 +115,18 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
     private bool UnlinkInfo(long id, long now)
     {
         string bouncePath = paths.Bounce(id);
-        if (!InfoFile.TryRead(paths.Info(id), out string sender, out _)
-            && !(Corrupt is not null && CorruptFiles.IsBadInfo(paths.Info(id)) && Corrupt.RepairInfo(id) && InfoFile.TryRead(paths.Info(id), out sender, out _)))
+        // As qmail's messdone: info must be there (a stat); its sender is read only for a bounce.
+        bool bounce = File.Exists(bouncePath);
+        string sender = "";
+        if (bounce ? !InfoFile.TryRead(paths.Info(id), out sender, out _)
+                && !(Corrupt is not null && CorruptFiles.IsBadInfo(paths.Info(id)) && Corrupt.RepairInfo(id) && InfoFile.TryRead(paths.Info(id), out sender, out _))
+            : !Posix.TryStat(paths.Info(id), out _))
         {
             log.Warning($"unable to stat info/{id % Limits.QueueSplit}/{id}");
             _retry.Enqueue(id, now + Limits.SysFailRetrySeconds);
             return false;
         }
-        if (File.Exists(bouncePath) && !InjectBounce(id, sender, bouncePath, now))
+        if (bounce && !InjectBounce(id, sender, bouncePath, now))
         {
             log.Warning("trouble injecting bounce message, will try later");
             _retry.Enqueue(id, now + Limits.SysFailRetrySeconds);

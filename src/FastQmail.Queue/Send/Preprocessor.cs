@@ -7,8 +7,10 @@ namespace FastQmail.Queue.Send;
 
 /// <summary>What preprocessing one todo entry gave: whether it was committed (todo removed) or held (written, todo
 /// kept: <see cref="HeldTodos"/>), which channels now hold recipients, and whether todo had vanished (a message the
-/// main loop finished or committed after the scan listed it: nothing to do).</summary>
-public readonly record struct PreprocessResult(bool Committed, bool HasLocal, bool HasRemote, bool Held = false, bool Vanished = false)
+/// main loop finished or committed after the scan listed it: nothing to do). <see cref="Fresh"/>: what was written,
+/// for the channels' first pass.</summary>
+public readonly record struct PreprocessResult(bool Committed, bool HasLocal, bool HasRemote, bool Held = false, bool Vanished = false,
+    FreshMessage? Fresh = null)
 {
     /// <summary>Ready for delivery: committed or held.</summary>
     public bool Preprocessed => Committed || Held;
@@ -70,11 +72,11 @@ public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, Sen
                 foreach (Written w in written)
                 {
                     hold.Add(w.Id);
-                    results[w.Index] = new PreprocessResult(false, w.HasLocal, w.HasRemote, Held: true);
+                    results[w.Index] = new PreprocessResult(false, w.HasLocal, w.HasRemote, Held: true, Fresh: w.Fresh);
                 }
                 return results;
             }
-            foreach (Written w in CommitWritten(written)) results[w.Index] = new PreprocessResult(true, w.HasLocal, w.HasRemote);
+            foreach (Written w in CommitWritten(written)) results[w.Index] = new PreprocessResult(true, w.HasLocal, w.HasRemote, Fresh: w.Fresh);
         }
         finally
         {
@@ -152,19 +154,17 @@ public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, Sen
     private Written? Write(long id, out bool vanished)
     {
         vanished = false;
-        byte[] todo;
-        try { todo = File.ReadAllBytes(paths.Todo(id)); }
-        catch (FileNotFoundException) { vanished = true; return null; }
-        catch (IOException) { log.Warning($"unable to open todo/{id}"); return null; }
-        catch (UnauthorizedAccessException) { log.Warning($"unable to open todo/{id}"); return null; }
+        int error = WholeFile.TryRead(paths.Todo(id), out byte[] todo, out _);
+        if (error == Posix.ENOENT) { vanished = true; return null; }
+        if (error != 0) { log.Warning($"unable to open todo/{id}"); return null; }
         if (!Posix.TryStat(paths.Mess(id), out FileStatus mess)) { log.Warning($"unable to stat {Rel(paths.Mess(id))}"); return null; }
         if (Corrupt is not null && CorruptFiles.IsBadEnvelope(todo)) { Corrupt.SetAsideMessage(id, todo); return null; }
 
         Step?.Invoke("unlink leftover info/local/remote");
-        foreach (string leftover in new[] { paths.Local(id), paths.Remote(id), paths.Info(id) })
+        foreach (string leftover in (string[])[paths.Local(id), paths.Remote(id), paths.Info(id)])
         {
-            try { File.Delete(leftover); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { log.Warning($"unable to unlink {Rel(leftover)}"); return null; }
+            // unlink(2) itself: File.Delete also stats the directory after every ENOENT, the usual answer here.
+            if (Posix.Unlink(leftover) != 0 && Posix.LastErrno != Posix.ENOENT) { log.Warning($"unable to unlink {Rel(leftover)}"); return null; }
         }
 
         string uid = "?", qp = "?";
@@ -196,10 +196,15 @@ public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, Sen
 
         var w = new Written(id, local.Count > 0, remote.Count > 0);
         if (!WriteNew(w, "info", paths.Info(id), info)) return w.Dispose();
+        // The birth is the info file's mtime, as a later read would find it.
+        if (!Posix.TryFstat((int)w.Files[0].Handle.DangerousGetHandle(), out FileStatus written)) { log.Warning($"unable to stat {Rel(paths.Info(id))}"); return w.Dispose(); }
+        string sender = Encoding.UTF8.GetString(info, 1, info.Length - 2);
         log.NewMessage(id);
-        log.Info(id, mess.Size, Encoding.UTF8.GetString(info, 1, info.Length - 2), qp, uid);
-        if (w.HasLocal && !WriteNew(w, "local", paths.Local(id), local.ToArray())) return w.Dispose();
-        if (w.HasRemote && !WriteNew(w, "remote", paths.Remote(id), remote.ToArray())) return w.Dispose();
+        log.Info(id, mess.Size, sender, qp, uid);
+        byte[]? localBytes = w.HasLocal ? local.ToArray() : null, remoteBytes = w.HasRemote ? remote.ToArray() : null;
+        if (localBytes is not null && !WriteNew(w, "local", paths.Local(id), localBytes)) return w.Dispose();
+        if (remoteBytes is not null && !WriteNew(w, "remote", paths.Remote(id), remoteBytes)) return w.Dispose();
+        w.Fresh = new FreshMessage(sender, written.MTimeSeconds, localBytes, remoteBytes);
         return w;
     }
 
@@ -274,6 +279,7 @@ public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, Sen
         public int Index { get; set; }
         public bool Failed { get; set; }
         public List<WrittenFile> Files { get; } = [];
+        public FreshMessage? Fresh { get; set; }
 
         /// <summary>Closes the files; returns null so a failed write can end with <c>return w.Dispose()</c>.</summary>
         public Written? Dispose()

@@ -186,8 +186,8 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
         {
             PreprocessResult r = batch.Results[i];
             if (!r.Preprocessed) continue;
-            if (r.HasLocal) _local.Enqueue(batch.Ids[i], now);
-            if (r.HasRemote) _remote.Enqueue(batch.Ids[i], now);
+            if (r.HasLocal) _local.Enqueue(batch.Ids[i], now, r.Fresh);
+            if (r.HasRemote) _remote.Enqueue(batch.Ids[i], now, r.Fresh);
             if (!r.HasLocal && !r.HasRemote) _completion.ChannelGoneLater(batch.Ids[i]);
         }
     }

@@ -40,7 +40,7 @@ public class HeldCommitTests
         var held = new HeldTodos();
         Preprocessor pre = Holding(q, held, log, cleanRequests);
 
-        Assert.Equal(new PreprocessResult(false, true, true, Held: true), pre.Process(id));
+        Assert.Equal(new PreprocessResult(false, true, true, Held: true), pre.Process(id) with { Fresh = null });
         Assert.True(held.Contains(id));
         Assert.True(File.Exists(q.Paths.Todo(id)) && File.Exists(q.Paths.Intd(id)));
         Assert.Equal("Fjoe@example.com\0", q.Text(q.Paths.Info(id)));

@@ -34,7 +34,12 @@ public class PipelineTests
 
         PreprocessResult r = pre.Process(id);
 
-        Assert.Equal(new PreprocessResult(true, true, true), r);
+        Assert.Equal(new PreprocessResult(true, true, true), r with { Fresh = null });
+        // What was written travels with the result, for the channels' first pass.
+        Assert.Equal("joe@example.com", r.Fresh!.Sender);
+        Assert.Equal(new DateTimeOffset(File.GetLastWriteTimeUtc(q.Paths.Info(id))).ToUnixTimeSeconds(), r.Fresh.Birth);
+        Assert.Equal(File.ReadAllBytes(q.Paths.Local(id)), r.Fresh.Local);
+        Assert.Equal(File.ReadAllBytes(q.Paths.Remote(id)), r.Fresh.Remote);
         Assert.Equal("Fjoe@example.com\0", q.Text(q.Paths.Info(id)));
         Assert.Equal("Tann@example.com\0Tvirt-bob@virtual.test\0Tpostmaster@mail.example.com\0", q.Text(q.Paths.Local(id)));
         Assert.Equal("Tx@remote.test\0", q.Text(q.Paths.Remote(id)));
@@ -167,6 +172,37 @@ public class PipelineTests
         Assert.False(File.Exists(q.Paths.Info(id)));
         Assert.False(File.Exists(q.Paths.Bounce(id)));
         Assert.EndsWith($"foop/{id}\0", p.CleanText);
+    }
+
+    [Fact]
+    public void AJustPreprocessedMessagesFirstPassStartsFromWhatWasWrittenAndARetryReadsTheFiles()
+    {
+        using var q = new QueueFixture();
+        long id = q.Enqueue(Message, "u1000\0p4242\0Fjoe@example.com\0Tann@example.com\0");
+        var p = new Parts(q);
+        var log = new SendLog(p.Log);
+        var rewriter = new AddressRewriter(p.Controls);
+        PreprocessResult r = new Preprocessor(q.Paths, rewriter, log, p.Clean("+")).Process(id);
+        Assert.True(r.Committed);
+        q.CleanTodo(id);
+        // Changed behind qmail-send's back, so the test can tell which of the two a pass used.
+        File.WriteAllText(q.Paths.Info(id), "Fchanged@example.com\0");
+
+        long number = 0;
+        var spawn = new SpawnConnection(p.SpawnRequests, new MemoryStream());
+        var local = new ChannelScheduler(true, q.Paths, log, rewriter, spawn, () => ++number, () => { }, p.Gone.Add) { Limit = 10 };
+        long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        local.Enqueue(id, now, r.Fresh);
+        local.Pump(now, stopping: false);
+        string split = $"{id % 23}/{id}";
+        Assert.Equal($"\0{split}\0joe@example.com\0ann@example.com\0", Encoding.UTF8.GetString(p.SpawnRequests.ToArray()));
+
+        local.OnReply(0, "ZTemporary failure. (#4.3.0)\n", now);
+        local.Pump(now, stopping: false);
+        p.SpawnRequests.SetLength(0);
+        local.RetryAllNow(now);
+        local.Pump(now, stopping: false);
+        Assert.Equal($"\0{split}\0changed@example.com\0ann@example.com\0", Encoding.UTF8.GetString(p.SpawnRequests.ToArray()));
     }
 
     [Fact]
