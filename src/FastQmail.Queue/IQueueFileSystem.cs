@@ -9,9 +9,10 @@ namespace FastQmail.Queue;
 public interface IQueueFileSystem
 {
     /// <summary>open(O_WRONLY|O_CREAT|O_EXCL), the file ends up with mode 0644. Returns the fd, or -1.
-    /// <paramref name="stale"/>: bytes of an earlier life a recycled file still holds (0 for a new one); the writer
-    /// cuts them off with <see cref="Truncate"/> at its own length before the fsync.</summary>
-    int CreateExclusive(ReadOnlySpan<char> path, out long stale);
+    /// <paramref name="message"/>: it will hold a message (the mess file), not an envelope (a recycled file of the
+    /// same kind is taken when there is one). <paramref name="stale"/>: bytes of an earlier life a recycled file still
+    /// holds (0 for a new one); the writer cuts them off with <see cref="Truncate"/> at its own length before the fsync.</summary>
+    int CreateExclusive(ReadOnlySpan<char> path, bool message, out long stale);
 
     /// <summary>fstat(2): the inode of an open file, which becomes the message id.</summary>
     bool TryGetInode(int fd, out long inode);
@@ -21,9 +22,9 @@ public interface IQueueFileSystem
     bool Unlink(ReadOnlySpan<char> path);
 
     /// <summary>Removes a name whose message is done, like <see cref="Unlink"/>; the real file system keeps the file for
-    /// reuse (<see cref="SpareFiles"/>). <paramref name="trim"/>: the file can have no other live name, so its data
-    /// past <see cref="SpareFiles.KeepBytes"/> may go now.</summary>
-    bool Retire(string path, bool trim = false) => Unlink(path);
+    /// reuse (<see cref="SpareFiles"/>). <paramref name="message"/>: a finished message's mess file, which can have no
+    /// other live name, so its data past <see cref="SpareFiles.KeepBytes"/> may go now.</summary>
+    bool Retire(string path, bool message = false) => Unlink(path);
 
     /// <summary>Writes all of <paramref name="data"/>.</summary>
     bool Write(int fd, ReadOnlySpan<byte> data);

@@ -57,7 +57,7 @@ public sealed class QmailCleanProgram(QueuePaths paths, IQueueFileSystem? fileSy
         // The files go to the spare pool (SpareFiles) rather than away: a finished mess file is emptied there; the
         // envelope keeps its bytes until todo/ is unlinked too (both names are one file) and the pool's taker empties it.
         if (request.StartsWith("foop/"u8))
-            return _fs.Retire(intd) && _fs.Retire(paths.Mess(id), trim: true) ? (byte)'+' : (byte)'!';
+            return _fs.Retire(intd) && _fs.Retire(paths.Mess(id), message: true) ? (byte)'+' : (byte)'!';
         if (request.StartsWith("todo/"u8))
             return _fs.Retire(intd) && _fs.Unlink(paths.Todo(id)) ? (byte)'+' : (byte)'!';
         return (byte)'x';

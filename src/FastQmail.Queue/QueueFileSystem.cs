@@ -19,10 +19,10 @@ public sealed class QueueFileSystem(SpareFiles? spares = null, GroupCommit? shar
     /// <summary>0644: what qmail-queue's umask 033 gives its mess and intd files.</summary>
     private const int FileMode0644 = 0x1A4;
 
-    public int CreateExclusive(ReadOnlySpan<char> path, out long stale)
+    public int CreateExclusive(ReadOnlySpan<char> path, bool message, out long stale)
     {
         stale = 0;
-        if (spares is not null && spares.TryTake(path, out stale) is int spare and >= 0) return spare;
+        if (spares is not null && spares.TryTake(path, out stale, message) is int spare and >= 0) return spare;
         int fd = Posix.Open(path, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_CLOEXEC, FileMode0644);
         if (fd < 0) return -1;
         // In-process writers (qmail-smtpd, qmail-send's bounces) run with their own umask, not 033:
@@ -47,7 +47,7 @@ public sealed class QueueFileSystem(SpareFiles? spares = null, GroupCommit? shar
     /// <summary>A missing name (or directory) is no error, as ENOENT for qmail-clean.</summary>
     public bool Unlink(ReadOnlySpan<char> path) => Posix.Unlink(path) == 0 || Posix.LastErrno is Posix.ENOENT or Posix.ENOTDIR;
 
-    public bool Retire(string path, bool trim = false) => spares?.Retire(path, trim) ?? Unlink(path);
+    public bool Retire(string path, bool message = false) => spares?.Retire(path, message) ?? Unlink(path);
 
     public bool Write(int fd, ReadOnlySpan<byte> data) => Posix.WriteAll(fd, data);
 

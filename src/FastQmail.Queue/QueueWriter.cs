@@ -82,7 +82,7 @@ public sealed class QueueWriter : IDisposable
         for (int attempt = 0; attempt < 9 && _messFd < 0; attempt++)
         {
             pidName = _paths.FormatPidFile(_name, QueuePid, time, Interlocked.Increment(ref s_sequence));
-            _messFd = _fs.CreateExclusive(_name.AsSpan(0, pidName), out _messStale);
+            _messFd = _fs.CreateExclusive(_name.AsSpan(0, pidName), message: true, out _messStale);
         }
         if (_messFd < 0) { Fail(QueueExitCodes.PidFile); return; }
 
@@ -130,7 +130,7 @@ public sealed class QueueWriter : IDisposable
 
         // 6. intd/<id>, O_EXCL (65); u<uid>\0 p<pid>\0 then the F and T records as they came (11, 91, 54), fsync (53).
         int intd = QueuePaths.FormatFile(_name, _paths.Dir("intd"), MessageId);
-        _intdFd = _fs.CreateExclusive(_name.AsSpan(0, intd), out long intdStale);
+        _intdFd = _fs.CreateExclusive(_name.AsSpan(0, intd), message: false, out long intdStale);
         if (_intdFd < 0) return Finish(QueueExitCodes.IntdFile);
         _madeIntd = true;
         var scanner = new QueueEnvelopeScanner();

@@ -33,6 +33,10 @@ namespace FastQmail.Queue;
 /// data in the queue's own directory, readable by the same accounts as before.</para>
 /// <para>Allocation: the names a process knows are kept in <see cref="SpareNames"/>, the directory is listed with
 /// getdents64 into a pooled buffer, and the paths are formatted on the stack, so taking a spare allocates nothing.</para>
+/// <para>Two kinds. Retired mess files are named with an <c>m</c> first and kept apart from envelope files (intd,
+/// and qmail-send's small files), and a taker asks for its kind first: a message written over an old envelope
+/// would allocate blocks and an envelope written over an old message would free them, the very costs the old
+/// bytes are kept to avoid. A taker gets the other kind when its own is not to be had.</para>
 /// </summary>
 public sealed class SpareFiles
 {
@@ -42,8 +46,11 @@ public sealed class SpareFiles
     /// <summary>After a listing found nothing, the next waits this long (ms): an empty pool costs no getdents per file.</summary>
     private const long EmptyBackoffMs = 250;
 
-    /// <summary>Most names a process keeps in memory for its takes (retired by itself, or listed).</summary>
-    private const int RememberLimit = 1024;
+    /// <summary>Most names of one kind a process keeps in memory for its takes (retired by itself, or listed).</summary>
+    private const int RememberLimit = 512;
+
+    /// <summary>The first character of a retired mess file's name in the pool.</summary>
+    private const char MessageMark = 'm';
 
     /// <summary>Bytes read per getdents64 call while listing.</summary>
     private const int ListingBuffer = 8192;
@@ -58,7 +65,7 @@ public sealed class SpareFiles
     private readonly int _mode;
     private readonly uint _uid = Posix.GetEuid();
     private readonly string _prefix = $"{Environment.ProcessId}.{Environment.TickCount64}.";
-    private readonly SpareNames _names = new(RememberLimit);
+    private readonly SpareNames _envelopes = new(RememberLimit), _messages = new(RememberLimit);
     private int _listing; // 1 while one thread lists the directory
     private long _nextListing;
     private bool _missing; // an older queue without the directory: plain create and unlink
@@ -86,9 +93,10 @@ public sealed class SpareFiles
     /// Gives a spare file the name <paramref name="path"/> (which must not exist) and returns it open for writing at
     /// offset 0, with the pool's mode; -1 when no usable spare was found, and the caller creates the file as before.
     /// <paramref name="stale"/>: the old bytes it still holds, which the caller cuts off past its own length
-    /// (ftruncate) before its fsync.
+    /// (ftruncate) before its fsync. <paramref name="message"/>: the file will hold a message (a mess file), so an old
+    /// mess file is taken if there is one; else an old envelope file.
     /// </summary>
-    public int TryTake(ReadOnlySpan<char> path, out long stale)
+    public int TryTake(ReadOnlySpan<char> path, out long stale, bool message = false)
     {
         stale = 0;
         Span<char> spare = stackalloc char[_directory.Length + 1 + SpareNames.MaxLength];
@@ -97,17 +105,13 @@ public sealed class SpareFiles
         Span<char> name = spare[(_directory.Length + 1)..];
         for (int attempt = 0; attempt < 4; attempt++)
         {
-            int length = _names.TryDequeue(name);
-            if (length == 0)
-            {
-                if (!Refill()) return -1;
-                continue;
-            }
+            int length = TakeName(name, message, out SpareNames from);
+            if (length == 0) return -1;
             ReadOnlySpan<char> sparePath = spare[..(_directory.Length + 1 + length)];
             if (Posix.RenameNoReplace(sparePath, path) != 0)
             {
                 int errno = Posix.LastErrno;
-                if (errno == Posix.EEXIST) { _names.TryEnqueue(name[..length]); return -1; } // the caller's O_EXCL create reports it
+                if (errno == Posix.EEXIST) { from.TryEnqueue(name[..length]); return -1; } // the caller's O_EXCL create reports it
                 if (errno != Posix.ENOENT) { _missing = true; return -1; } // EXDEV, EINVAL (no RENAME_NOREPLACE), EACCES
                 continue; // another writer took it
             }
@@ -119,30 +123,43 @@ public sealed class SpareFiles
         return -1;
     }
 
+    /// <summary>The next name to try: of the wanted kind if this process knows one or a listing finds one, else of
+    /// the other kind; 0 when there is none. <paramref name="from"/>: the store it came from.</summary>
+    private int TakeName(Span<char> name, bool message, out SpareNames from)
+    {
+        SpareNames wanted = message ? _messages : _envelopes, other = message ? _envelopes : _messages;
+        int length = wanted.TryDequeue(name);
+        if (length == 0 && Refill(message, other.Count == 0)) length = wanted.TryDequeue(name);
+        from = length != 0 ? wanted : other;
+        return length != 0 ? length : other.TryDequeue(name);
+    }
+
     /// <summary>
     /// Removes the name <paramref name="path"/> like unlink(2), keeping the file in the pool when it can.
-    /// <paramref name="trim"/>: cut it to <see cref="KeepBytes"/> once it is in the pool (only for a file that can
-    /// have no other live name, such as a finished message's mess file). True when the name is gone (a missing name is
-    /// no error).
+    /// <paramref name="message"/>: a finished message's mess file, which can have no other live name: it is cut to
+    /// <see cref="KeepBytes"/> once it is in the pool, and kept as a mess file for the next message. True when the
+    /// name is gone (a missing name is no error).
     /// </summary>
-    public bool Retire(string path, bool trim = false)
+    public bool Retire(string path, bool message = false)
     {
         // Only a regular file is worth keeping (rename would move a directory too); anything else is unlinked.
         if (!_missing && Posix.TryLstat(path, out FileStatus st) && st.IsRegular)
         {
-            Span<char> spare = stackalloc char[_directory.Length + 1 + _prefix.Length + 11];
-            int n = _directory.Length + 1 + _prefix.Length;
+            Span<char> spare = stackalloc char[_directory.Length + 2 + _prefix.Length + 11];
+            int n = _directory.Length + 1;
             _directory.CopyTo(spare);
             spare[_directory.Length] = '/';
-            _prefix.CopyTo(spare[(_directory.Length + 1)..]);
+            if (message) spare[n++] = MessageMark;
+            _prefix.CopyTo(spare[n..]);
+            n += _prefix.Length;
             Interlocked.Increment(ref s_sequence).TryFormat(spare[n..], out int written, default, CultureInfo.InvariantCulture);
             spare = spare[..(n + written)];
             if (Posix.RenameNoReplace(path, spare) == 0)
             {
-                if (trim && st.Size > KeepBytes) Posix.Truncate(spare, KeepBytes);
+                if (message && st.Size > KeepBytes) Posix.Truncate(spare, KeepBytes);
                 // Known at once to this process's takers (qmail-send takes what it retires); a process that only
                 // retires (qmail-clean) stops remembering at the bound, and takers elsewhere list the directory.
-                _names.TryEnqueue(spare[(_directory.Length + 1)..]);
+                (message ? _messages : _envelopes).TryEnqueue(spare[(_directory.Length + 1)..]);
                 return true;
             }
             if (Posix.Unlink(path) == 0)
@@ -173,8 +190,10 @@ public sealed class SpareFiles
     }
 
     /// <summary>Reads up to <see cref="ListBatch"/> names from the directory; false when there were none (or another
-    /// thread is listing, or the last listing was empty a moment ago).</summary>
-    private bool Refill()
+    /// thread is listing, or the last listing was empty a moment ago). Names of the other kind than
+    /// <paramref name="wantMessages"/> are left out while that kind's store still holds some (<paramref name="bothKinds"/>
+    /// false), so a listing never enters a name twice.</summary>
+    private bool Refill(bool wantMessages, bool bothKinds)
     {
         if (_missing || Environment.TickCount64 < Volatile.Read(ref _nextListing)) return false;
         if (Interlocked.Exchange(ref _listing, 1) == 1) return false;
@@ -192,8 +211,11 @@ public sealed class SpareFiles
                 {
                     // A name too long for a slot, or not UTF-8, is not one of ours: leave it where it is.
                     if (entry.Type is not (Posix.DT_REG or Posix.DT_UNKNOWN) || entry.Name.Length > SpareNames.MaxLength
-                        || !Encoding.UTF8.TryGetChars(entry.Name, name, out int chars) || !_names.TryEnqueue(name[..chars]))
+                        || !Encoding.UTF8.TryGetChars(entry.Name, name, out int chars))
                         continue;
+                    bool isMessage = chars > 0 && name[0] == MessageMark;
+                    if (isMessage != wantMessages && !bothKinds) continue;
+                    if (!(isMessage ? _messages : _envelopes).TryEnqueue(name[..chars])) continue;
                     if (++found == ListBatch) break;
                 }
             }

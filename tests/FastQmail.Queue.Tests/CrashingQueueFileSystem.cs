@@ -15,10 +15,10 @@ public sealed class CrashingQueueFileSystem(int crashAt) : IQueueFileSystem
 
     private bool Alive() => ++_ops < crashAt;
 
-    public int CreateExclusive(ReadOnlySpan<char> path, out long stale)
+    public int CreateExclusive(ReadOnlySpan<char> path, bool message, out long stale)
     {
         stale = 0;
-        return Alive() ? _real.CreateExclusive(path, out stale) : -1;
+        return Alive() ? _real.CreateExclusive(path, message, out stale) : -1;
     }
 
     public bool TryGetInode(int fd, out long inode)

@@ -22,11 +22,11 @@ public sealed class FaultyQueueFileSystem(string failOp, string pathContains) : 
 
     private string Name(int fd) => _names.TryGetValue(fd, out string? n) ? n : "";
 
-    public int CreateExclusive(ReadOnlySpan<char> path, out long stale)
+    public int CreateExclusive(ReadOnlySpan<char> path, bool message, out long stale)
     {
         stale = 0;
         if (Fails("create", path.ToString())) return -1;
-        int fd = _real.CreateExclusive(path, out stale);
+        int fd = _real.CreateExclusive(path, message, out stale);
         if (fd >= 0) _names[fd] = path.ToString();
         return fd;
     }

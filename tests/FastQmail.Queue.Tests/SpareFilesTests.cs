@@ -122,8 +122,8 @@ public class SpareFilesTests
         string large = home.Paths.Mess(9), small = home.Paths.Mess(10);
         File.WriteAllBytes(large, new byte[100_000]);
         File.WriteAllBytes(small, new byte[4_344]);
-        Assert.True(pool.Retire(large, trim: true));
-        Assert.True(pool.Retire(small, trim: true));
+        Assert.True(pool.Retire(large, message: true));
+        Assert.True(pool.Retire(small, message: true));
         Assert.Equal([4_344, SpareFiles.KeepBytes], Spares(home).Select(f => new FileInfo(f).Length).Order());
     }
 
@@ -227,5 +227,61 @@ public class SpareFilesTests
         Assert.EndsWith("Subject: x\n\nbody\n", File.ReadAllText(home.Paths.Mess(id)));
         Assert.StartsWith("Received: ", File.ReadAllText(home.Paths.Mess(id)));
         Assert.Equal("u1234\0p4321\0Fa@b\0Tc@d\0", File.ReadAllText(home.Paths.Todo(id)));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_message_takes_an_old_mess_file_and_an_envelope_an_old_envelope_file(bool listed)
+    {
+        using var home = new QueueHome();
+        var retiring = Pool(home); // qmail-clean
+        ulong[] mess = new ulong[3], envelopes = new ulong[3];
+        for (int i = 0; i < 3; i++)
+        {
+            File.WriteAllBytes(home.Paths.Mess(10 + i), new byte[4_344]);
+            File.WriteAllText(home.Paths.Intd(10 + i), "u0\0p1\0Fa@b\0Tc@d\0");
+            mess[i] = Inode(home.Paths.Mess(10 + i));
+            envelopes[i] = Inode(home.Paths.Intd(10 + i));
+            Assert.True(retiring.Retire(home.Paths.Intd(10 + i)));
+            Assert.True(retiring.Retire(home.Paths.Mess(10 + i), message: true));
+        }
+        // The same process knows the kinds it retired; another (qmail-smtpd) tells them apart by name when it lists.
+        SpareFiles taking = listed ? Pool(home) : retiring;
+
+        for (int i = 0; i < 3; i++)
+        {
+            int fd = taking.TryTake(home.Paths.Intd(20 + i), out long stale);
+            Assert.True(fd >= 0);
+            Posix.Close(fd);
+            Assert.Equal(16, stale);
+            Assert.Contains(Inode(home.Paths.Intd(20 + i)), envelopes);
+
+            fd = taking.TryTake(home.Paths.Mess(20 + i), out stale, message: true);
+            Assert.True(fd >= 0);
+            Posix.Close(fd);
+            Assert.Equal(4_344, stale);
+            Assert.Contains(Inode(home.Paths.Mess(20 + i)), mess);
+        }
+    }
+
+    [Fact]
+    public void Without_an_old_file_of_its_kind_a_taker_gets_the_other_kind()
+    {
+        using var home = new QueueHome();
+        var pool = Pool(home);
+        File.WriteAllText(home.Paths.Intd(1), "u0\0p1\0Fa@b\0Tc@d\0");
+        File.WriteAllBytes(home.Paths.Mess(2), new byte[4_344]);
+        Assert.True(pool.Retire(home.Paths.Intd(1)));
+        Assert.True(pool.Retire(home.Paths.Mess(2), message: true));
+
+        int fd = pool.TryTake(home.Paths.Mess(3), out long stale, message: true);
+        Posix.Close(fd);
+        Assert.Equal(4_344, stale);
+        fd = pool.TryTake(home.Paths.Mess(4), out stale, message: true); // no old mess file left: an envelope will do
+        Assert.True(fd >= 0);
+        Posix.Close(fd);
+        Assert.Equal(16, stale);
+        Assert.Equal(-1, pool.TryTake(home.Paths.Intd(5), out _));
     }
 }

@@ -32,7 +32,7 @@ public sealed class CleanRequestTarget : IFuzzTarget
     {
         public List<string> Unlinked { get; } = [];
         public bool Unlink(ReadOnlySpan<char> path) { Unlinked.Add(path.ToString()); return true; }
-        public int CreateExclusive(ReadOnlySpan<char> path, out long stale)
+        public int CreateExclusive(ReadOnlySpan<char> path, bool message, out long stale)
         {
             stale = 0;
             return -1;

@@ -12,7 +12,7 @@ internal sealed class SteppedQueueFileSystem(QueuePaths paths, Action<string> st
         return _real.Unlink(path);
     }
 
-    public int CreateExclusive(ReadOnlySpan<char> path, out long stale) => _real.CreateExclusive(path, out stale);
+    public int CreateExclusive(ReadOnlySpan<char> path, bool message, out long stale) => _real.CreateExclusive(path, message, out stale);
     public bool TryGetInode(int fd, out long inode) => _real.TryGetInode(fd, out inode);
     public bool Link(ReadOnlySpan<char> existingPath, ReadOnlySpan<char> newPath) => _real.Link(existingPath, newPath);
     public bool Write(int fd, ReadOnlySpan<byte> data) => _real.Write(fd, data);
