@@ -79,7 +79,7 @@ public class MailKitDeliveryTests(MtaFixture fixture) : IClassFixture<MtaFixture
     }
 
     /// <summary>The message as MailKit sends it, with the CRLFs the server turns into LF.</summary>
-    private static byte[] UnixBytes(MimeMessage msg)
+    internal static byte[] UnixBytes(MimeMessage msg)
     {
         using var ms = new MemoryStream();
         var options = FormatOptions.Default.Clone();
