@@ -66,8 +66,8 @@ public sealed class SpareFiles
     private readonly uint _uid = Posix.GetEuid();
     private readonly string _prefix = $"{Environment.ProcessId}.{Environment.TickCount64}.";
     private readonly SpareNames _envelopes = new(RememberLimit), _messages = new(RememberLimit);
-    private int _listing; // 1 while one thread lists the directory
-    private long _nextListing;
+    private readonly object _listing = new(); // one thread lists the directory; the takers that need it wait
+    private long _nextMessagesListing, _nextEnvelopesListing; // after a listing that found none of that kind
     private bool _missing; // an older queue without the directory: plain create and unlink
 
     /// <param name="directory">The pool, on the queue's file system.</param>
@@ -129,7 +129,16 @@ public sealed class SpareFiles
     {
         SpareNames wanted = message ? _messages : _envelopes, other = message ? _envelopes : _messages;
         int length = wanted.TryDequeue(name);
-        if (length == 0 && Refill(message, other.Count == 0)) length = wanted.TryDequeue(name);
+        if (length == 0)
+        {
+            // Concurrent takers wait for one listing rather than each creating a new inode (which costs more here
+            // than the wait: ext4 scans the recently deleted ones), then take from what it found.
+            lock (_listing)
+            {
+                length = wanted.TryDequeue(name);
+                if (length == 0 && Refill(message, other.Count == 0)) length = wanted.TryDequeue(name);
+            }
+        }
         from = length != 0 ? wanted : other;
         return length != 0 ? length : other.TryDequeue(name);
     }
@@ -189,15 +198,14 @@ public sealed class SpareFiles
         return (st.Mode & 0xFFF) == _mode || Posix.Fchmod(fd, _mode) == 0;
     }
 
-    /// <summary>Reads up to <see cref="ListBatch"/> names from the directory; false when there were none (or another
-    /// thread is listing, or the last listing was empty a moment ago). Names of the other kind than
+    /// <summary>Reads up to <see cref="ListBatch"/> names from the directory; false when it found none of the wanted
+    /// kind (or a listing found none of it a moment ago). Called under <c>_listing</c>. Names of the other kind than
     /// <paramref name="wantMessages"/> are left out while that kind's store still holds some (<paramref name="bothKinds"/>
     /// false), so a listing never enters a name twice.</summary>
     private bool Refill(bool wantMessages, bool bothKinds)
     {
-        if (_missing || Environment.TickCount64 < Volatile.Read(ref _nextListing)) return false;
-        if (Interlocked.Exchange(ref _listing, 1) == 1) return false;
-        int found = 0;
+        if (_missing || Environment.TickCount64 < Volatile.Read(ref wantMessages ? ref _nextMessagesListing : ref _nextEnvelopesListing)) return false;
+        int found = 0, foundWanted = 0; // names entered, in all and of the wanted kind
         int fd = Posix.Open(_directory.AsSpan(), Posix.O_RDONLY | Posix.O_DIRECTORY | Posix.O_CLOEXEC);
         if (fd < 0 && Posix.LastErrno is Posix.ENOENT or Posix.ENOTDIR or Posix.EACCES) _missing = true;
         byte[] records = ArrayPool<byte>.Shared.Rent(ListingBuffer);
@@ -216,6 +224,7 @@ public sealed class SpareFiles
                     bool isMessage = chars > 0 && name[0] == MessageMark;
                     if (isMessage != wantMessages && !bothKinds) continue;
                     if (!(isMessage ? _messages : _envelopes).TryEnqueue(name[..chars])) continue;
+                    if (isMessage == wantMessages) foundWanted++;
                     if (++found == ListBatch) break;
                 }
             }
@@ -224,9 +233,12 @@ public sealed class SpareFiles
         {
             if (fd >= 0) Posix.Close(fd);
             ArrayPool<byte>.Shared.Return(records);
-            if (found == 0) Volatile.Write(ref _nextListing, Environment.TickCount64 + EmptyBackoffMs);
-            Volatile.Write(ref _listing, 0);
+            // A kind the listing found none of is not listed for again for a moment (takers use the other kind, or
+            // create); a listing that entered the other kind too and found none of it holds that kind back as well.
+            long next = Environment.TickCount64 + EmptyBackoffMs;
+            if (foundWanted == 0) Volatile.Write(ref wantMessages ? ref _nextMessagesListing : ref _nextEnvelopesListing, next);
+            if (bothKinds && found == foundWanted) Volatile.Write(ref wantMessages ? ref _nextEnvelopesListing : ref _nextMessagesListing, next);
         }
-        return found > 0;
+        return foundWanted > 0;
     }
 }

@@ -284,4 +284,32 @@ public class SpareFilesTests
         Assert.Equal(16, stale);
         Assert.Equal(-1, pool.TryTake(home.Paths.Intd(5), out _));
     }
+
+    [Fact]
+    public void Concurrent_takers_wait_for_one_listing_instead_of_going_without()
+    {
+        using var home = new QueueHome();
+        string spareDir = Path.Combine(home.Paths.Root, "spare", "queue");
+        for (int i = 0; i < 400; i++) File.WriteAllText(Path.Combine(spareDir, $"999.12345.{i}"), "u0\0p1\0Fa@b\0Tc@d\0");
+        var pool = Pool(home); // knows no names: every take depends on a listing (128 names each)
+        const int Threads = 8, Each = 40;
+        var failed = new System.Collections.Concurrent.ConcurrentBag<int>();
+        using var start = new Barrier(Threads);
+        var threads = Enumerable.Range(0, Threads).Select(t => new Thread(() =>
+        {
+            start.SignalAndWait();
+            for (int i = 0; i < Each; i++)
+            {
+                int id = 1000 + t * Each + i;
+                int fd = pool.TryTake(home.Paths.Intd(id), out _);
+                if (fd < 0) failed.Add(id);
+                else Posix.Close(fd);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        Assert.Empty(failed); // 320 takes from 400 spares: none went without while another thread listed
+        Assert.Equal(80, Spares(home).Length);
+    }
 }
