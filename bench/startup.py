@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Start-up + one tiny job of the published programs (tcpserver runs qmail-smtpd once per connection).
 Usage: python3 bench/startup.py dist/bin [RUNS]. Times include Python's own fork/exec/wait."""
-import os, statistics, subprocess, sys, tempfile, time
+import atexit, os, shutil, statistics, subprocess, sys, tempfile, time
 
 bindir = os.path.abspath(sys.argv[1])
 runs = int(sys.argv[2]) if len(sys.argv) > 2 else 50
-home = os.path.join(tempfile.mkdtemp(prefix="fq-startup-"), "home")
+work = tempfile.mkdtemp(prefix="fq-startup-")
+atexit.register(shutil.rmtree, work, ignore_errors=True)  # leave nothing in /tmp
+home = os.path.join(work, "home")
 subprocess.run([os.path.join(bindir, "fastqmail"), "init", "--home", home], check=True, stdout=subprocess.DEVNULL)
 
 def run(args, stdin):
