@@ -14,7 +14,17 @@ public readonly record struct ChannelRecord(int Offset, string Recipient, bool D
 /// </summary>
 public static class ChannelFile
 {
-    public static List<ChannelRecord> Read(string path) => Parse(File.ReadAllBytes(path));
+    /// <summary>The file's records. Throws as File.ReadAllBytes did, which the callers tell apart:
+    /// FileNotFoundException (the queue tools skip a channel without a file), UnauthorizedAccessException for
+    /// EACCES ("unable to open"), else IOException ("trouble reading").</summary>
+    public static List<ChannelRecord> Read(string path)
+    {
+        int error = WholeFile.TryRead(path, out byte[] bytes, out _);
+        if (error == Posix.ENOENT) throw new FileNotFoundException(null, path);
+        if (error == Posix.EACCES) throw new UnauthorizedAccessException($"{path}: permission denied");
+        if (error != 0) throw new IOException($"{path}: errno {error}");
+        return Parse(bytes);
+    }
 
     /// <summary>The records of a channel file's bytes (as read, or as preprocessing just wrote them).</summary>
     public static List<ChannelRecord> Parse(byte[] bytes)
