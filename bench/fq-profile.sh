@@ -9,9 +9,11 @@
 #   DIST=dir     the binaries (default dist/bin): run two builds alternately for an A/B
 #   WARM=n       n unmeasured rounds first (the spare pools fill, as in mta-compare's later rounds)
 #   PERF=1       perf record -a -g (cpu-clock) of the measured round into $W/perf.data
+#   BLOCK=1      perf record -g of the block requests issued (who writes what to the device) into $W/block.data
 #   TRACE=1      perf record of syscall tracepoints; then bench/fq-profile/syscalls.py MESSAGES prints calls per message
 #   EXTRA='sh'   run after `fastqmail init` with $H set (e.g. 'rm -rf $H/queue/spare' for the no-pool behaviour)
 #   ENVX='A=b'   environment for fastqmail start (e.g. DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70)
+#   (also prints the block device writes per message: the I/Os the durability rules cost)
 # Needs root (cgroup v1 cpuacct, perf). Loopback only; every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,18 +48,25 @@ snap > $W/before
 cg0=$(cat $CG/cpuacct.usage)
 busy() { awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat; } # the whole machine (kernel writeback threads too), in ticks
 m0=$(busy)
+# Write requests the queue's block device completed (/sys/block/X/stat field 5), and the flushes (field 16, 5.5+)
+dev=$(basename "$(findmnt -no SOURCE -T $H)"); devstat=/sys/class/block/$dev/stat
+io0=$(cat $devstat)
 if [ -n "${PERF:-}" ]; then perf record -a -g -e cpu-clock -F 2000 -o $W/perf.data 2>/dev/null & PR=$!; sleep 0.3; fi
+if [ -n "${BLOCK:-}" ]; then perf record -a -g -e block:block_rq_issue -o $W/block.data 2>/dev/null & PR=$!; sleep 0.3; fi
 if [ -n "${TRACE:-}" ]; then
   events=$(printf 'syscalls:sys_enter_%s,' fsync syncfs openat renameat2 unlink link ftruncate futex sched_yield clone3 newstat newfstatat write read)
   perf record -a -e "${events%,}" -o $W/trace.data 2>/dev/null & PR=$!; sleep 0.3
 fi
 t0=$(date +%s.%N); load; t1=$(date +%s.%N); done_round; t2=$(date +%s.%N)
-if [ -n "${PERF:-}${TRACE:-}" ]; then kill -INT $PR; wait $PR || true; fi
+if [ -n "${PERF:-}${TRACE:-}${BLOCK:-}" ]; then kill -INT $PR; wait $PR || true; fi
 ps -eo pid,comm > $W/ps
 snap > $W/after
 cg1=$(cat $CG/cpuacct.usage)
 m1=$(busy)
+io1=$(cat $devstat)
 echo "accept $(echo "$N / ($t1 - $t0)" | bc -l | cut -d. -f1) msg/s, e2e $(echo "$N / ($t2 - $t0)" | bc -l | cut -d. -f1) msg/s," \
   "CPU $(echo "($cg1 - $cg0) / 1000000 / $N" | bc -l | cut -c1-5) ms/msg (cgroup)," \
   "$(echo "($m1 - $m0) * 1000 / $(getconf CLK_TCK) / $N" | bc -l | cut -c1-5) ms/msg (whole machine, load tool included)"
+read -r -a a <<<"$io0"; read -r -a b <<<"$io1"
+echo "  $dev: $(echo "(${b[4]} - ${a[4]}) / $N" | bc -l | cut -c1-5) writes/msg, $(echo "(${b[6]} - ${a[6]}) / 2 / $N" | bc -l | cut -c1-5) KiB written/msg, $(echo "(${b[15]:-0} - ${a[15]:-0}) / $N" | bc -l | cut -c1-5) flushes/msg"
 join <(sort $W/before) <(sort $W/after) | awk -v n=$N '{ printf "  %-14s %.3f ms/msg\n", $1, ($3 - $2) * 10 / n }'

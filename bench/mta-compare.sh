@@ -10,6 +10,8 @@
 # FQ_USER=NAME runs FastQmail as that unprivileged user (created if missing): its embedded mode, where qmail-lspawn
 # delivers to Maildir in-process. As root (the default) every delivery is a qmail-local child set to the owner's uid.
 # CPU is each MTA's cgroup CPU time (cpuacct); memory is its cgroup's RSS. Needs root (cgroups, postfix).
+# Device writes and flushes are those the block device under $W completed during the load (/sys/class/block/X/stat:
+# the I/Os each MTA's durability costs; the machine's other writers, if any, are counted too).
 # All traffic stays on 127.0.0.1; every wait is bounded. Prints a markdown table; raw rows in $W/results.tsv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,6 +57,12 @@ cg_rss() {
   else awk '/^total_rss / {print $2}' "/sys/fs/cgroup/memory/$1/memory.stat"; fi
 }
 peak_start() { ( p=0; while :; do r=$(cg_rss "$1"); [ "$r" -gt "$p" ] && p=$r && echo "$p" > "$W/peak.$1"; sleep 0.2; done ) & PEAK_PID=$!; }
+# write requests and cache flushes completed by the block device that holds $W (fields 5 and 16 of its stat)
+disk_io() { awk '{print $5, ($16 == "" ? 0 : $16)}' "/sys/class/block/$(basename "$(findmnt -no SOURCE -T "$W")")/stat"; }
+io_per_msg() { # "writes0 flushes0" "writes1 flushes1" -> "writes/msg flushes/msg"
+  read -r w0 f0 <<<"$1"; read -r w1 f1 <<<"$2"
+  echo "$(echo "($w1 - $w0) / $N" | bc -l) $(echo "($f1 - $f0) / $N" | bc -l)"
+}
 peak_stop() { kill "$PEAK_PID" 2>/dev/null; wait "$PEAK_PID" 2>/dev/null || true; cat "$W/peak.$1" 2>/dev/null || echo 0; rm -f "$W/peak.$1"; }
 
 # --- FastQmail: an embedded home with user bench@bench.test ---
@@ -139,14 +147,14 @@ pf_queue_empty() { [ -z "$(find "$pf/queue/incoming" "$pf/queue/active" "$pf/que
 run_load() { # mta port maildir cgroup queue_empty_fn round
   local mta=$1 port=$2 maildir=$3 cg=$4 empty=$5 round=$6
   rm -rf "$maildir/new" && mkdir "$maildir/new" && chown --reference="$maildir" "$maildir/new"
-  local c0 t0 t1 t2 c2 peak
-  c0=$(cg_cpu_ns "$cg"); peak_start "$cg"; t0=$(now)
+  local c0 t0 t1 t2 c2 peak io0
+  c0=$(cg_cpu_ns "$cg"); peak_start "$cg"; io0=$(disk_io); t0=$(now)
   timeout $TIMEOUT smtp-source -s $SESSIONS -m "$N" -l $SIZE -f bench@client.test -t bench@bench.test "127.0.0.1:$port"
   t1=$(now)
   wait_until $TIMEOUT bash -c "[ \$(ls -f '$maildir/new' | wc -l) -ge $((N + 2)) ]"
   t2=$(now); c2=$(cg_cpu_ns "$cg"); peak=$(peak_stop "$cg")
   local cpu1000; cpu1000=$(echo "($c2 - $c0) / 1000000000 * 1000 / $N" | bc -l)
-  echo "$mta e2e $round $(echo "$N / ($t2 - $t0)" | bc -l) $cpu1000 $peak" >> "$W/results.tsv"
+  echo "$mta e2e $round $(echo "$N / ($t2 - $t0)" | bc -l) $cpu1000 $peak n/a $(io_per_msg "$io0" "$(disk_io)")" >> "$W/results.tsv"
   echo "$mta accept $round $(echo "$N / ($t1 - $t0)" | bc -l) n/a n/a" >> "$W/results.tsv"
   wait_until $TIMEOUT "$empty"
 }
@@ -156,13 +164,13 @@ run_relay() { # mta port cgroup queue_empty_fn round
   if [ "$mta" = fastqmail ] && [ ! -x dist/bin/qmail-remote ]; then echo "$mta relay $round n/a n/a n/a" >> "$W/results.tsv"; return; fi
   smtp-sink -u nobody "127.0.0.1:$SINK_PORT" 1024 & local sink=$!
   sleep 0.5
-  local c0 t0 t2 c2 peak
-  c0=$(cg_cpu_ns "$cg"); peak_start "$cg"; t0=$(now)
+  local c0 t0 t2 c2 peak io0 io
+  c0=$(cg_cpu_ns "$cg"); peak_start "$cg"; io0=$(disk_io); t0=$(now)
   timeout $TIMEOUT smtp-source -s $SESSIONS -m "$N" -l $SIZE -f bench@client.test -t bench@remote.test "127.0.0.1:$port"
   wait_until $TIMEOUT "$empty"
-  t2=$(now); c2=$(cg_cpu_ns "$cg"); peak=$(peak_stop "$cg")
+  t2=$(now); c2=$(cg_cpu_ns "$cg"); peak=$(peak_stop "$cg"); io=$(io_per_msg "$io0" "$(disk_io)")
   kill "$sink"; wait "$sink" 2>/dev/null || true
-  echo "$mta relay $round $(echo "$N / ($t2 - $t0)" | bc -l) $(echo "($c2 - $c0) / 1000000000 * 1000 / $N" | bc -l) $peak" >> "$W/results.tsv"
+  echo "$mta relay $round $(echo "$N / ($t2 - $t0)" | bc -l) $(echo "($c2 - $c0) / 1000000000 * 1000 / $N" | bc -l) $peak n/a $io" >> "$W/results.tsv"
 }
 
 run_latency() { # mta port empty round

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""table.py RESULTS.tsv: rows "mta scenario round rate cpu_s_per_1000 peak_bytes extra" -> a markdown table
+"""table.py RESULTS.tsv: rows "mta scenario round rate cpu_s_per_1000 peak_bytes p99_ms writes_per_msg flushes_per_msg"
+(n/a where a scenario has no such measure) -> a markdown table
 with median (min-max) per MTA and the FastQmail/Postfix ratio of the medians."""
 import collections, statistics, sys
 
@@ -25,7 +26,8 @@ for (sc, _) in rows:
 for sc in scenarios:
     fq, pf = rows.get((sc, "fastqmail"), []), rows.get((sc, "postfix"), [])
     labels = {"e2e": "msg/s", "accept": "msg/s", "relay": "msg/s", "latency": "p50 ms", "idle": "bytes/conn"}
-    for col, label in ((3, labels.get(sc, "rate")), (4, "CPU s / 1000 msg"), (5, "peak MiB"), (6, "p99 ms")):
+    for col, label in ((3, labels.get(sc, "rate")), (4, "CPU s / 1000 msg"), (5, "peak MiB"), (6, "p99 ms"),
+                       (7, "device writes / msg"), (8, "device flushes / msg")):
         a = med([r[col] for r in fq if len(r) > col])
         b = med([r[col] for r in pf if len(r) > col])
         if a is None and b is None:

@@ -26,6 +26,8 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
     private readonly InFlightDelivery?[] _slots = new InFlightDelivery?[256];
     private readonly List<(SafeFileHandle File, string Path, Action<string>? Step)> _unsyncedMarks = new();
     private readonly List<DeliveryPass> _finished = new(); // reused every pump: the main loop pumps on every turn
+    private readonly List<DeliveryPass> _removed = new(); // channel files removed, their directories not yet fsynced
+    private readonly Gathering _removing = new();
     private readonly List<long> _toCommit = new();
     private readonly List<(InFlightDelivery Delivery, string Report)> _failuresAfterCommit = new();
     private int _next;
@@ -96,10 +98,17 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
             DeliveryPass p = _active[i];
             if (p.InFlight == 0 && (p.Pending.Count == 0 || stopping || !Alive)) { _active.RemoveAt(i); _finished.Add(p); }
         }
-        if (_finished.Count == 0) return;
-        try { FinishPasses(_finished, now); }
-        finally { _finished.Clear(); }
+        if (_finished.Count > 0)
+        {
+            try { FinishPasses(_finished, now); }
+            finally { _finished.Clear(); }
+        }
+        if (_removing.Due(atOnce: stopping || !Alive)) SyncRemoved(now);
     }
+
+    /// <summary>When the channel files removed since the last fsync of their directories are due for it
+    /// (<see cref="Environment.TickCount64"/>; long.MaxValue when none waits).</summary>
+    public long RemovedDueMs => _removing.DueMs;
 
     /// <summary>A held message that got an answer other than success must outlive this pass: true when it is held,
     /// and then it is committed at this turn's pump (<see cref="CommitPending"/>), with the others of the turn.</summary>
@@ -252,29 +261,34 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
         }
     }
 
-    /// <summary>Re-queues the passes with recipients left; removes the channel files of the others, fsyncs their
-    /// directories once, and only then lets the messages complete.</summary>
+    /// <summary>Re-queues the passes with recipients left and removes the channel files of the others; the fsync of
+    /// their directories waits for the others removed close by (<see cref="Gathering"/>, <see cref="SyncRemoved"/>).</summary>
     private void FinishPasses(List<DeliveryPass> finished, long now)
     {
-        var removed = new List<DeliveryPass>(finished.Count);
         foreach (DeliveryPass p in finished)
         {
             if (p.Left || p.Pending.Count > 0) { _due.Enqueue(p.Id, p.RetryAt); continue; }
             Step?.Invoke($"unlink {Channel} file");
-            if (SpareFiles.Remove(Spares, p.ChannelPath)) { removed.Add(p); continue; }
+            if (SpareFiles.Remove(Spares, p.ChannelPath)) { _removed.Add(p); _removing.Add(); continue; }
             MarkNow(p); // the file stays: its last answers need their D marks after all
             Unfinished(p, now);
         }
-        if (removed.Count == 0) return;
+    }
+
+    /// <summary>fsyncs the directories of the removed channel files once, and only then lets their messages complete.</summary>
+    private void SyncRemoved(long now)
+    {
         Step?.Invoke($"fsync {Channel} directory");
-        List<string> dirs = removed.Select(p => Path.GetDirectoryName(p.ChannelPath)!).Distinct().ToList();
+        List<string> dirs = _removed.Select(p => Path.GetDirectoryName(p.ChannelPath)!).Distinct().ToList();
         bool[] ok = FsyncBatch.Directories(dirs);
-        foreach (DeliveryPass p in removed)
+        foreach (DeliveryPass p in _removed)
         {
             if (!ok[dirs.IndexOf(Path.GetDirectoryName(p.ChannelPath)!)]) { Unfinished(p, now); continue; }
             _known.Remove(p.Id);
             channelGone(p.Id);
         }
+        _removed.Clear();
+        _removing.Clear();
     }
 
     private void Unfinished(DeliveryPass p, long now)

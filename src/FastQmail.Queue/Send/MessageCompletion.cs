@@ -37,18 +37,34 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
         FinishGone(now);
     }
 
-    /// <summary>Like <see cref="ChannelGone"/>, but the message waits for the next <see cref="FinishGone"/>, so the
-    /// messages that finished in one turn of qmail-send's loop share one directory fsync and one qmail-clean round trip.</summary>
-    public void ChannelGoneLater(long id) => _gone.Add(id);
+    private readonly Gathering _gathering = new();
 
+    /// <summary>Like <see cref="ChannelGone"/>, but the message waits for <see cref="FinishGathered"/> (<see cref="Gathering"/>),
+    /// so the messages that finish close together share one directory fsync and one qmail-clean round trip.</summary>
+    public void ChannelGoneLater(long id)
+    {
+        _gathering.Add();
+        _gone.Add(id);
+    }
+
+    /// <summary>When (<see cref="Environment.TickCount64"/>) the gathered messages are due; long.MaxValue when none waits.</summary>
+    public long GatheredDueMs => _gathering.DueMs;
+
+    /// <summary><see cref="FinishGone"/> once the gathered messages are due or many, or <paramref name="atOnce"/> (qmail-send
+    /// is stopping).</summary>
+    public void FinishGathered(long now, bool atOnce)
+    {
+        if (_gathering.Due(atOnce)) FinishGone(now);
+    }
+
+    /// <summary>Messages whose messdone failed and is due again join the batch being gathered.</summary>
     public void RunDue(long now)
     {
         while (_retry.TryPeek(out long id, out long due) && due <= now)
         {
             _retry.Dequeue();
-            _gone.Add(id);
+            ChannelGoneLater(id);
         }
-        FinishGone(now);
     }
 
     /// <summary>messdone for every message set aside by <see cref="ChannelGoneLater"/> that nothing else holds:
@@ -68,6 +84,7 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
             else if (!File.Exists(paths.Todo(id))) ready.Add(id);
         }
         _gone.Clear();
+        _gathering.Clear();
         ready.AddRange(CleanHeldTodos(held, now));
         var unlinked = new List<long>(ready.Count);
         foreach (long id in ready)

@@ -138,21 +138,27 @@ public sealed class QmailSend(string home, SendStreams io, IMessageQueue bounceQ
             }
             _local.Pump(now, _stopping);
             _remote.Pump(now, _stopping);
-            _completion.FinishGone(now);
+            _completion.FinishGathered(now, atOnce: _stopping);
             if (_stopping && CanExit()) { Exit(); return; }
 
             long wake = Math.Min(Math.Min(_local.NextWake(_stopping), _remote.NextWake(_stopping)),
                 _stopping ? long.MaxValue : Math.Min(Math.Min(_completion.NextWake, _sweep.NextWake), _heldWake));
             long seconds = Math.Clamp(wake - Now(), 0, 86400);
             if (seconds == 0 && wake <= Now()) continue;
-            Handle(WaitForEvent(seconds));
+            Handle(WaitForEvent(seconds, Math.Min(_completion.GatheredDueMs, Math.Min(_local.RemovedDueMs, _remote.RemovedDueMs))));
         }
     }
 
-    /// <summary>The next event, or a Wake after <paramref name="seconds"/> (a timer of the TimeProvider).</summary>
-    private SendEvent WaitForEvent(long seconds)
+    /// <summary>The next event, or a Wake after <paramref name="seconds"/> (a timer of the TimeProvider) or at
+    /// <paramref name="gatheredDueMs"/> (the next batch of finished work, <see cref="Gathering"/>).</summary>
+    private SendEvent WaitForEvent(long seconds, long gatheredDueMs)
     {
         if (_events.TryTake(out SendEvent ready)) return ready;
+        if (gatheredDueMs != long.MaxValue)
+        {
+            long ms = Math.Clamp(gatheredDueMs - Environment.TickCount64, 0, Math.Min(seconds * 1000, int.MaxValue));
+            return _events.TryTake(out ready, (int)ms) ? ready : new SendEvent(SendEventKind.Wake);
+        }
         using ITimer timer = _time.CreateTimer(_ => Post(new(SendEventKind.Wake)), null, TimeSpan.FromSeconds(seconds), Timeout.InfiniteTimeSpan);
         return _events.Take();
     }

@@ -148,7 +148,13 @@ public class PipelineTests
         local.OnReply(0, "Kdid 1+0+0\n", now);
         local.Pump(now, stopping: false);
         Assert.False(File.Exists(q.Paths.Local(id)));
+        // The fsync of local/'s directory, and with it the message's completion, waits for others removed close by.
+        Assert.Empty(p.Gone);
+        Assert.NotEqual(long.MaxValue, local.RemovedDueMs);
+        Thread.Sleep(Gathering.Milliseconds + 5);
+        local.Pump(now, stopping: false);
         Assert.Equal([id], p.Gone);
+        Assert.Equal(long.MaxValue, local.RemovedDueMs);
 
         Assert.Contains("starting delivery 1: msg " + id + " to local ann@example.com\n", p.LogText);
         Assert.Contains("delivery 2: failure: Sorry,_no_mailbox_here_by_that_name._(#5.1.1)/\n", p.LogText);
