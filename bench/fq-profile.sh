@@ -39,7 +39,7 @@ delivered() { [ "$(ls -f $maildir/new | wc -l)" -ge $((N + 2)) ]; }
 queue_empty() { [ -z "$(find $H/queue/mess -type f -print -quit)" ]; }
 done_round() { if [ "$DOM" = bench.test ]; then wait_until delivered; else wait_until queue_empty; fi; }
 load() { timeout $TIMEOUT smtp-source -s 20 -m $N -l 4096 -f bench@client.test -t bench@$DOM 127.0.0.1:$PORT; }
-snap() { for p in $(pgrep -P $FQ); do read -r -a s < /proc/$p/stat; echo "$(cat /proc/$p/comm) $((s[13] + s[14] + s[15] + s[16]))"; done; }
+snap() { for p in $FQ $(pgrep -P $FQ); do read -r -a s < /proc/$p/stat; echo "$(cat /proc/$p/comm) $((s[13] + s[14] + s[15] + s[16]))"; done; }
 for _ in $(seq 1 "${WARM:-0}"); do
   load; done_round; wait_until queue_empty
   rm -rf $maildir/new; mkdir $maildir/new; chown --reference=$maildir $maildir/new
