@@ -48,7 +48,8 @@ snap > $W/before
 cg0=$(cat $CG/cpuacct.usage)
 busy() { awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat; } # the whole machine (kernel writeback threads too), in ticks
 m0=$(busy)
-# Write requests the queue's block device completed (/sys/block/X/stat field 5), and the flushes (field 16, 5.5+)
+# Write requests the queue's block device completed (/sys/block/X/stat field 5, less the flushes: each flush is
+# counted there too, as an empty write), and the flushes (field 16, Linux 5.5+)
 dev=$(findmnt -no SOURCE -T $H); devstat=/sys/dev/block/$(findmnt -no MAJ:MIN -T $H | tr -d ' ')/stat
 [ -r "$devstat" ] || devstat=/dev/null # not on a block device (a tmpfs): no counts
 io0=$(cat $devstat)
@@ -69,5 +70,5 @@ echo "accept $(echo "$N / ($t1 - $t0)" | bc -l | cut -d. -f1) msg/s, e2e $(echo 
   "CPU $(echo "($cg1 - $cg0) / 1000000 / $N" | bc -l | cut -c1-5) ms/msg (cgroup)," \
   "$(echo "($m1 - $m0) * 1000 / $(getconf CLK_TCK) / $N" | bc -l | cut -c1-5) ms/msg (whole machine, load tool included)"
 read -r -a a <<<"$io0"; read -r -a b <<<"$io1"
-[ -z "$io0" ] || echo "  $dev: $(echo "(${b[4]} - ${a[4]}) / $N" | bc -l | cut -c1-5) writes/msg, $(echo "(${b[6]} - ${a[6]}) / 2 / $N" | bc -l | cut -c1-5) KiB written/msg, $(echo "(${b[15]:-0} - ${a[15]:-0}) / $N" | bc -l | cut -c1-5) flushes/msg"
+[ -z "$io0" ] || echo "  $dev: $(echo "(${b[4]} - ${a[4]} - (${b[15]:-0} - ${a[15]:-0})) / $N" | bc -l | cut -c1-5) writes/msg, $(echo "(${b[6]} - ${a[6]}) / 2 / $N" | bc -l | cut -c1-5) KiB written/msg, $(echo "(${b[15]:-0} - ${a[15]:-0}) / $N" | bc -l | cut -c1-5) flushes/msg"
 join <(sort $W/before) <(sort $W/after) | awk -v n=$N '{ printf "  %-14s %.3f ms/msg\n", $1, ($3 - $2) * 10 / n }'

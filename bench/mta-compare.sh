@@ -57,7 +57,8 @@ cg_rss() {
   else awk '/^total_rss / {print $2}' "/sys/fs/cgroup/memory/$1/memory.stat"; fi
 }
 peak_start() { ( p=0; while :; do r=$(cg_rss "$1"); [ "$r" -gt "$p" ] && p=$r && echo "$p" > "$W/peak.$1"; sleep 0.2; done ) & PEAK_PID=$!; }
-# write requests and cache flushes completed by the block device that holds $W (fields 5 and 16 of its stat);
+# write requests and cache flushes completed by the block device that holds $W (fields 5 and 16 of its stat; an
+# fsync's flush is also counted in field 5, as an empty write, so writes are field 5 less the flushes);
 # n/a where $W is on no block device (a tmpfs, an overlay)
 disk_io() {
   local stat; stat="/sys/dev/block/$(findmnt -no MAJ:MIN -T "$W" 2>/dev/null | tr -d ' ')/stat"
@@ -66,7 +67,7 @@ disk_io() {
 io_per_msg() { # "writes0 flushes0" "writes1 flushes1" -> "writes/msg flushes/msg"
   read -r w0 f0 <<<"$1"; read -r w1 f1 <<<"$2"
   if [ "$w0" = n/a ] || [ "$w1" = n/a ]; then echo "n/a n/a"; return; fi
-  echo "$(echo "($w1 - $w0) / $N" | bc -l) $(echo "($f1 - $f0) / $N" | bc -l)"
+  echo "$(echo "($w1 - $w0 - ($f1 - $f0)) / $N" | bc -l) $(echo "($f1 - $f0) / $N" | bc -l)"
 }
 peak_stop() { kill "$PEAK_PID" 2>/dev/null; wait "$PEAK_PID" 2>/dev/null || true; cat "$W/peak.$1" 2>/dev/null || echo 0; rm -f "$W/peak.$1"; }
 
