@@ -48,7 +48,7 @@ snap > $W/before
 cg0=$(cat $CG/cpuacct.usage)
 busy() { awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat; } # the whole machine (kernel writeback threads too), in ticks
 m0=$(busy)
-# Write requests the queue's block device completed (/sys/block/X/stat field 5, less the flushes: each flush is
+# Write requests the queue's block device completed (/sys/dev/block/M:N/stat field 5, less the flushes: each flush is
 # counted there too, as an empty write), and the flushes (field 16, Linux 5.5+)
 dev=$(findmnt -no SOURCE -T $H); devstat=/sys/dev/block/$(findmnt -no MAJ:MIN -T $H | tr -d ' ')/stat
 [ -r "$devstat" ] || devstat=/dev/null # not on a block device (a tmpfs): no counts

@@ -10,7 +10,7 @@
 # FQ_USER=NAME runs FastQmail as that unprivileged user (created if missing): its embedded mode, where qmail-lspawn
 # delivers to Maildir in-process. As root (the default) every delivery is a qmail-local child set to the owner's uid.
 # CPU is each MTA's cgroup CPU time (cpuacct); memory is its cgroup's RSS. Needs root (cgroups, postfix).
-# Device writes and flushes are those the block device under $W completed during the load (/sys/class/block/X/stat:
+# Device writes and flushes are those the block device under $W completed during the load (/sys/dev/block/M:N/stat:
 # the I/Os each MTA's durability costs; the machine's other writers, if any, are counted too).
 # All traffic stays on 127.0.0.1; every wait is bounded. Prints a markdown table; raw rows in $W/results.tsv.
 set -euo pipefail
