@@ -21,7 +21,8 @@ public class FullDiskTests(ITestOutputHelper output)
         if (p.ExitCode != 0) throw new InvalidOperationException($"{program} {string.Join(' ', args)}: exit {p.ExitCode}: {err}");
     }
 
-    /// <summary>One message in one session; returns the final reply to the message (or the first refusal).</summary>
+    /// <summary>One message of about <paramref name="bodyBytes"/> in lines of 1,000 octets, in one session; returns the
+    /// final reply to the message (or the first refusal).</summary>
     private static string SendOne(int port, string tag, int bodyBytes = 2000)
     {
         using var s = new RawSmtp(port);
@@ -30,7 +31,7 @@ public class FullDiskTests(ITestOutputHelper output)
         s.ReadReply();
         string mail = s.ReadReply(), rcpt = s.ReadReply(), data = s.ReadReply();
         if (!data.StartsWith("354", StringComparison.Ordinal)) return mail.StartsWith('2') && rcpt.StartsWith('2') ? data : mail + rcpt;
-        s.Send($"Subject: {tag}\r\n\r\n{string.Join("\r\n", Enumerable.Repeat(new string('y', 999), bodyBytes / 1000 + 1))}\r\n.\r\nQUIT\r\n");
+        s.Send($"Subject: {tag}\r\n\r\n{string.Join("\r\n", Enumerable.Repeat(new string('y', 998), bodyBytes / 1000 + 1))}\r\n.\r\nQUIT\r\n");
         return s.ReadReply();
     }
 
