@@ -19,7 +19,8 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
     /// <summary>The crash-test hook (see <see cref="QmailSend"/>): called before each durable step.</summary>
     public Action<string>? Step { get; set; }
 
-    private readonly List<long> _gone = [];
+    private readonly List<long> _gone = [];         // finished messages waiting for FinishGone
+    private readonly Gathering _gathering = new();  // when they are due (counts the same additions as _gone)
 
     /// <summary>Where a finished message's info file goes (recycled by preprocessing); null: unlinked.</summary>
     public SpareFiles? Spares { get; set; }
@@ -36,8 +37,6 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
         ChannelGoneLater(id);
         FinishGone(now);
     }
-
-    private readonly Gathering _gathering = new();
 
     /// <summary>Like <see cref="ChannelGone"/>, but the message waits for <see cref="FinishGathered"/> (<see cref="Gathering"/>),
     /// so the messages that finish close together share one directory fsync and one qmail-clean round trip.</summary>
