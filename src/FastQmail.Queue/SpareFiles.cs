@@ -52,6 +52,9 @@ public sealed class SpareFiles
     /// <summary>The first character of a retired mess file's name in the pool.</summary>
     private const char MessageMark = 'm';
 
+    /// <summary>Most names one take skips because another writer took them first.</summary>
+    private const int TakenLimit = 2 * ListBatch;
+
     /// <summary>Bytes read per getdents64 call while listing.</summary>
     private const int ListingBuffer = 8192;
 
@@ -103,7 +106,10 @@ public sealed class SpareFiles
         _directory.CopyTo(spare);
         spare[_directory.Length] = '/';
         Span<char> name = spare[(_directory.Length + 1)..];
-        for (int attempt = 0; attempt < 4; attempt++)
+        // A name another writer took first (ENOENT) does not count as an attempt: a listing made while other threads
+        // held names they had not renamed yet enters those names too, at its head, and a taker may meet several in a
+        // row. Each such name is used up, so the loop still ends (TakenLimit bounds it all the same).
+        for (int attempt = 0, taken = 0; attempt < 4 && taken < TakenLimit;)
         {
             int length = TakeName(name, message, out SpareNames from);
             if (length == 0) return -1;
@@ -113,8 +119,10 @@ public sealed class SpareFiles
                 int errno = Posix.LastErrno;
                 if (errno == Posix.EEXIST) { from.TryEnqueue(name[..length]); return -1; } // the caller's O_EXCL create reports it
                 if (errno != Posix.ENOENT) { _missing = true; return -1; } // EXDEV, EINVAL (no RENAME_NOREPLACE), EACCES
+                taken++;
                 continue; // another writer took it
             }
+            attempt++;
             int fd = Posix.Open(path, Posix.O_WRONLY | Posix.O_NOFOLLOW | Posix.O_CLOEXEC);
             if (fd >= 0 && Usable(fd, out stale)) return fd;
             if (fd >= 0) Posix.Close(fd);

@@ -286,6 +286,28 @@ public class SpareFilesTests
     }
 
     [Fact]
+    public void Names_another_writer_took_first_are_skipped_without_giving_up()
+    {
+        using var home = new QueueHome();
+        string spareDir = Path.Combine(home.Paths.Root, "spare", "queue");
+        for (int i = 0; i < 200; i++) File.WriteAllText(Path.Combine(spareDir, $"999.12345.{i}"), "u0\0p1\0Fa@b\0Tc@d\0");
+        string[] listed = Directory.EnumerateFiles(spareDir).ToArray(); // the order a listing enters them in
+        var pool = Pool(home);
+        int fd = pool.TryTake(home.Paths.Intd(1), out _); // lists: the names after the first are now remembered
+        Assert.True(fd >= 0);
+        Posix.Close(fd);
+
+        // Another writer takes the next six remembered names first (as a listing made while takers still held names
+        // it could not know were taken leaves them at its head).
+        for (int i = 1; i <= 6; i++) File.Move(listed[i], Path.Combine(home.Paths.Root, "intd", $"{100 + i}"));
+
+        fd = pool.TryTake(home.Paths.Intd(2), out _);
+        Assert.True(fd >= 0, "the take gave up after meeting names taken by another writer");
+        Posix.Close(fd);
+        Assert.Equal(200 - 1 - 6 - 1, Spares(home).Length);
+    }
+
+    [Fact]
     public void Concurrent_takers_wait_for_one_listing_instead_of_going_without()
     {
         using var home = new QueueHome();
