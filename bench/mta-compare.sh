@@ -9,6 +9,12 @@
 #   idle        2,000 idle connections, anonymous memory (RSS) per connection
 # FQ_USER=NAME runs FastQmail as that unprivileged user (created if missing): its embedded mode, where qmail-lspawn
 # delivers to Maildir in-process. As root (the default) every delivery is a qmail-local child set to the owner's uid.
+# Postfix's configuration (FastQmail's stays the same: concurrencylocal 20):
+#   PF_DELIVERY=virtual  (default) virtual(8) into one Maildir, at Postfix's default concurrency for it: 20 per domain
+#   PF_DELIVERY=local    local(8) into the Unix account pfbench's ~/Maildir/ (created if missing), at Postfix's
+#                        default for it: 2 deliveries at a time per recipient (local_destination_concurrency_limit)
+#   PF_RAISED=1          raise what slows Postfix under this load: in_flow_delay 0 (by default smtpd waits up to 1 s
+#                        for the queue manager when delivery lags) and local_destination_concurrency_limit 20
 # CPU is each MTA's cgroup CPU time (cpuacct); memory is its cgroup's RSS. Needs root (cgroups, postfix).
 # Device writes and flushes are those the block device under $W completed during the load (/sys/dev/block/M:N/stat:
 # the I/Os each MTA's durability costs; the machine's other writers, if any, are counted too).
@@ -102,11 +108,31 @@ fq_queue_empty() { [ -z "$(find "$fq_home/queue/mess" -type f -print -quit)" ]; 
 
 # --- Postfix: a private instance (own config, queue and Maildir), virtual(8) delivery to one Maildir ---
 pf=$W/postfix
-pf_maildir=$pf/mail/bench/Maildir
+PF_DELIVERY=${PF_DELIVERY:-virtual} PF_RAISED=${PF_RAISED:-}
+case $PF_DELIVERY in
+  virtual) pf_maildir=$pf/mail/bench/Maildir pf_rcpt=bench@bench.test pf_owner=nobody:nogroup
+           pf_delivery="virtual_mailbox_domains = bench.test
+virtual_mailbox_base = $pf/mail
+virtual_mailbox_maps = static:bench/Maildir/
+virtual_uid_maps = static:65534
+virtual_gid_maps = static:65534
+mydestination =" ;;
+  local)   pf_maildir=$pf/mail/pfbench/Maildir pf_rcpt=pfbench@bench.test pf_owner=pfbench:nogroup
+           pf_delivery="mydestination = bench.test
+home_mailbox = Maildir/" ;;
+  *) echo "mta-compare.sh: PF_DELIVERY is virtual or local" >&2; exit 2 ;;
+esac
+pf_limits=""
+[ -z "$PF_RAISED" ] || pf_limits="in_flow_delay = 0
+local_destination_concurrency_limit = 20"
 pf_start() {
-  rm -rf "$pf"; mkdir -p "$pf/conf" "$pf/queue" "$pf/data" "$pf/mail/bench/Maildir"/{tmp,new,cur}
+  rm -rf "$pf"; mkdir -p "$pf/conf" "$pf/queue" "$pf/data" "$pf_maildir"/{tmp,new,cur}
   chown postfix "$pf/data"
-  chown -R nobody:nogroup "$pf/mail"
+  if [ "$PF_DELIVERY" = local ]; then
+    id -u pfbench >/dev/null 2>&1 || useradd -M -g nogroup -s /usr/sbin/nologin pfbench
+    usermod -d "$pf/mail/pfbench" pfbench
+  fi
+  chown -R "$pf_owner" "$pf/mail"
   postconf -e "alternate_config_directories = $pf/conf"
   cat > "$pf/conf/main.cf" <<CF
 compatibility_level = 3.6
@@ -117,17 +143,12 @@ setgid_group = postdrop
 inet_interfaces = 127.0.0.1
 inet_protocols = ipv4
 myhostname = bench.localhost
-mydestination =
 mynetworks = 127.0.0.0/8
 smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
 smtpd_peername_lookup = no
 smtp_dns_support_level = disabled
-virtual_mailbox_domains = bench.test
-virtual_mailbox_base = $pf/mail
-virtual_mailbox_maps = static:bench/Maildir/
-virtual_uid_maps = static:65534
-virtual_gid_maps = static:65534
-virtual_destination_concurrency_limit = 20
+$pf_delivery
+$pf_limits
 transport_maps = inline:{ remote.test=smtp:[127.0.0.1]:$SINK_PORT }
 default_process_limit = 2100
 alias_maps =
@@ -150,12 +171,12 @@ pf_stop() { postfix -c "$pf/conf" stop >/dev/null 2>&1 || true; }
 pf_queue_empty() { [ -z "$(find "$pf/queue/incoming" "$pf/queue/active" "$pf/queue/deferred" "$pf/queue/maildrop" -type f -print -quit 2>/dev/null)" ]; }
 
 # --- one measurement: mta scenario round ---
-run_load() { # mta port maildir cgroup queue_empty_fn round
-  local mta=$1 port=$2 maildir=$3 cg=$4 empty=$5 round=$6
+run_load() { # mta port maildir cgroup queue_empty_fn round recipient
+  local mta=$1 port=$2 maildir=$3 cg=$4 empty=$5 round=$6 rcpt=$7
   rm -rf "$maildir/new" && mkdir "$maildir/new" && chown --reference="$maildir" "$maildir/new"
   local c0 t0 t1 t2 c2 peak io0
   c0=$(cg_cpu_ns "$cg"); peak_start "$cg"; io0=$(disk_io); t0=$(now)
-  timeout $TIMEOUT smtp-source -s $SESSIONS -m "$N" -l $SIZE -f bench@client.test -t bench@bench.test "127.0.0.1:$port"
+  timeout $TIMEOUT smtp-source -s $SESSIONS -m "$N" -l $SIZE -f bench@client.test -t "$rcpt" "127.0.0.1:$port"
   t1=$(now)
   wait_until $TIMEOUT bash -c "[ \$(ls -f '$maildir/new' | wc -l) -ge $((N + 2)) ]"
   t2=$(now); c2=$(cg_cpu_ns "$cg"); peak=$(peak_stop "$cg")
@@ -179,8 +200,8 @@ run_relay() { # mta port cgroup queue_empty_fn round
   echo "$mta relay $round $(echo "$N / ($t2 - $t0)" | bc -l) $(echo "($c2 - $c0) / 1000000000 * 1000 / $N" | bc -l) $peak n/a $io" >> "$W/results.tsv"
 }
 
-run_latency() { # mta port empty round
-  local r; r=$(timeout $TIMEOUT python3 bench/mta-compare/latency.py 127.0.0.1 "$2" $LATENCY_N bench@bench.test)
+run_latency() { # mta port empty round recipient
+  local r; r=$(timeout $TIMEOUT python3 bench/mta-compare/latency.py 127.0.0.1 "$2" $LATENCY_N "$5")
   echo "$1 latency $4 ${r% *} n/a n/a ${r#* }" >> "$W/results.tsv"
   wait_until $TIMEOUT "$3"
 }
@@ -201,16 +222,16 @@ has() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round/$ROUNDS" >&2
   if has load; then
-    run_load fastqmail $FQ_PORT "$fq_maildir" fqbench fq_queue_empty "$round"
-    run_load postfix $PF_PORT "$pf_maildir" pfbench pf_queue_empty "$round"
+    run_load fastqmail $FQ_PORT "$fq_maildir" fqbench fq_queue_empty "$round" bench@bench.test
+    run_load postfix $PF_PORT "$pf_maildir" pfbench pf_queue_empty "$round" "$pf_rcpt"
   fi
   if has relay; then
     run_relay fastqmail $FQ_PORT fqbench fq_queue_empty "$round"
     run_relay postfix $PF_PORT pfbench pf_queue_empty "$round"
   fi
   if has latency; then
-    run_latency fastqmail $FQ_PORT fq_queue_empty "$round"
-    run_latency postfix $PF_PORT pf_queue_empty "$round"
+    run_latency fastqmail $FQ_PORT fq_queue_empty "$round" bench@bench.test
+    run_latency postfix $PF_PORT pf_queue_empty "$round" "$pf_rcpt"
   fi
 done
 if has idle; then
@@ -219,6 +240,6 @@ if has idle; then
 fi
 
 echo "## FastQmail vs Postfix $(postconf -h mail_version), $(nproc) cores, $(uname -r), $(date -u +%Y-%m-%d)"
-echo "Command: ${FQ_USER:+FQ_USER=$FQ_USER }bench/mta-compare.sh $ROUNDS $N  (rounds alternate FastQmail, Postfix; median (min-max) of $ROUNDS rounds)"
+echo "Command: ${FQ_USER:+FQ_USER=$FQ_USER }PF_DELIVERY=$PF_DELIVERY ${PF_RAISED:+PF_RAISED=$PF_RAISED }bench/mta-compare.sh $ROUNDS $N  (rounds alternate FastQmail, Postfix; median (min-max) of $ROUNDS rounds)"
 echo
 python3 bench/mta-compare/table.py "$W/results.tsv"
