@@ -106,7 +106,7 @@ fq_start() {
 fq_stop() { kill -TERM "$FQ_PID" 2>/dev/null; wait "$FQ_PID" 2>/dev/null || true; }
 fq_queue_empty() { [ -z "$(find "$fq_home/queue/mess" -type f -print -quit)" ]; }
 
-# --- Postfix: a private instance (own config, queue and Maildir), virtual(8) delivery to one Maildir ---
+# --- Postfix: a private instance (own config, queue and Maildir), virtual(8) or local(8) delivery to one Maildir ---
 pf=$W/postfix
 PF_DELIVERY=${PF_DELIVERY:-virtual} PF_RAISED=${PF_RAISED:-}
 case $PF_DELIVERY in
@@ -130,7 +130,7 @@ pf_start() {
   chown postfix "$pf/data"
   if [ "$PF_DELIVERY" = local ]; then
     id -u pfbench >/dev/null 2>&1 || useradd -M -g nogroup -s /usr/sbin/nologin pfbench
-    usermod -d "$pf/mail/pfbench" pfbench
+    usermod -d "$pf/mail/pfbench" pfbench 2>/dev/null || true
   fi
   chown -R "$pf_owner" "$pf/mail"
   postconf -e "alternate_config_directories = $pf/conf"
