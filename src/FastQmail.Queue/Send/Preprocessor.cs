@@ -134,17 +134,23 @@ public sealed class Preprocessor(QueuePaths paths, AddressRewriter rewriter, Sen
         return committed;
     }
 
-    /// <summary>A held message's files, opened again for their fsync; null (with a warning) if info cannot be opened.</summary>
+    /// <summary>A held message's files, opened again for their fsync; null (with a warning) if info, or a channel file
+    /// that is there, cannot be opened. A channel file that is gone (ENOENT) had all its deliveries done: it has
+    /// nothing left to make durable. Opening is the only test, so no file can vanish between a look and the open.</summary>
     private Written? Reopen(long id)
     {
-        var w = new Written(id, File.Exists(paths.Local(id)), File.Exists(paths.Remote(id)));
-        foreach (var (kind, path, needed) in new[] { ("info", paths.Info(id), true), ("local", paths.Local(id), w.HasLocal), ("remote", paths.Remote(id), w.HasRemote) })
+        var files = new List<WrittenFile>(3);
+        foreach (var (kind, path) in new[] { ("info", paths.Info(id)), ("local", paths.Local(id)), ("remote", paths.Remote(id)) })
         {
-            if (!needed) continue;
             int fd = Posix.Open(path, Posix.O_RDONLY | Posix.O_CLOEXEC);
-            if (fd < 0) { log.Warning($"unable to open {Rel(path)}"); return w.Dispose(); }
-            w.Files.Add(new WrittenFile(kind, path, new SafeFileHandle(fd, ownsHandle: true)));
+            if (fd >= 0) { files.Add(new WrittenFile(kind, path, new SafeFileHandle(fd, ownsHandle: true))); continue; }
+            if (kind != "info" && Posix.LastErrno == Posix.ENOENT) continue;
+            log.Warning($"unable to open {Rel(path)}");
+            foreach (WrittenFile f in files) f.Handle.Dispose();
+            return null;
         }
+        var w = new Written(id, files.Exists(f => f.Kind == "local"), files.Exists(f => f.Kind == "remote"));
+        w.Files.AddRange(files);
         return w;
     }
 

@@ -78,6 +78,24 @@ public class HeldCommitTests
     }
 
     [Fact]
+    public void CommitOfAHeldMessageWhoseLocalChannelIsDoneFsyncsTheRestAndCommits()
+    {
+        using var q = new QueueFixture();
+        long id = q.Enqueue(Message, "u0\0p1\0Fjoe@example.com\0Tann@example.com\0Tx@remote.test\0");
+        var log = new MemoryStream();
+        var cleanRequests = new MemoryStream();
+        var held = new HeldTodos();
+        Preprocessor pre = Holding(q, held, log, cleanRequests);
+        Assert.True(pre.Process(id).Held);
+        File.Delete(q.Paths.Local(id)); // its local deliveries are done; the remote one is deferred, which commits
+
+        Assert.Equal([true], pre.Commit([id]));
+        Assert.False(held.Contains(id));
+        Assert.Equal($"todo/{id}\0", Encoding.ASCII.GetString(cleanRequests.ToArray()));
+        Assert.DoesNotContain("warning", Encoding.UTF8.GetString(log.ToArray()));
+    }
+
+    [Fact]
     public void TodoStaysDuringTheFirstDeliveryAndGoesWithTheMessage()
     {
         using var q = new QueueFixture();
