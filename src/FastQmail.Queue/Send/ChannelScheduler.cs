@@ -26,8 +26,7 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
     private readonly InFlightDelivery?[] _slots = new InFlightDelivery?[256];
     private readonly List<(SafeFileHandle File, string Path, Action<string>? Step)> _unsyncedMarks = new();
     private readonly List<DeliveryPass> _finished = new(); // reused every pump: the main loop pumps on every turn
-    private readonly List<DeliveryPass> _removed = new(); // channel files removed, their directories not yet fsynced
-    private readonly Gathering _removing = new();
+    private readonly Gathering<DeliveryPass> _removed = new(); // channel files removed, their directories not yet fsynced
     private readonly List<long> _toCommit = new();
     private readonly List<(InFlightDelivery Delivery, string Report)> _failuresAfterCommit = new();
     private int _next;
@@ -103,12 +102,12 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
             try { FinishPasses(_finished, now); }
             finally { _finished.Clear(); }
         }
-        if (_removing.Due(atOnce: stopping || !Alive)) SyncRemoved(now);
+        if (_removed.Due(atOnce: stopping || !Alive)) SyncRemoved(now);
     }
 
     /// <summary>When the channel files removed since the last fsync of their directories are due for it
     /// (<see cref="Environment.TickCount64"/>; long.MaxValue when none waits).</summary>
-    public long RemovedDueMs => _removing.DueMs;
+    public long RemovedDueMs => _removed.DueMs;
 
     /// <summary>A held message that got an answer other than success must outlive this pass: true when it is held,
     /// and then it is committed at this turn's pump (<see cref="CommitPending"/>), with the others of the turn.</summary>
@@ -269,7 +268,7 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
         {
             if (p.Left || p.Pending.Count > 0) { _due.Enqueue(p.Id, p.RetryAt); continue; }
             Step?.Invoke($"unlink {Channel} file");
-            if (SpareFiles.Remove(Spares, p.ChannelPath)) { _removed.Add(p); _removing.Add(); continue; }
+            if (SpareFiles.Remove(Spares, p.ChannelPath)) { _removed.Add(p); continue; }
             MarkNow(p); // the file stays: its last answers need their D marks after all
             Unfinished(p, now);
         }
@@ -279,16 +278,15 @@ public sealed class ChannelScheduler(bool local, QueuePaths paths, SendLog log, 
     private void SyncRemoved(long now)
     {
         Step?.Invoke($"fsync {Channel} directory");
-        List<string> dirs = _removed.Select(p => Path.GetDirectoryName(p.ChannelPath)!).Distinct().ToList();
+        List<string> dirs = _removed.Items.Select(p => Path.GetDirectoryName(p.ChannelPath)!).Distinct().ToList();
         bool[] ok = FsyncBatch.Directories(dirs);
-        foreach (DeliveryPass p in _removed)
+        foreach (DeliveryPass p in _removed.Items)
         {
             if (!ok[dirs.IndexOf(Path.GetDirectoryName(p.ChannelPath)!)]) { Unfinished(p, now); continue; }
             _known.Remove(p.Id);
             channelGone(p.Id);
         }
         _removed.Clear();
-        _removing.Clear();
     }
 
     private void Unfinished(DeliveryPass p, long now)

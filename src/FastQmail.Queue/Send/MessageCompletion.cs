@@ -19,8 +19,7 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
     /// <summary>The crash-test hook (see <see cref="QmailSend"/>): called before each durable step.</summary>
     public Action<string>? Step { get; set; }
 
-    private readonly List<long> _gone = [];         // finished messages waiting for FinishGone
-    private readonly Gathering _gathering = new();  // when they are due (counts the same additions as _gone)
+    private readonly Gathering<long> _gone = new(); // finished messages waiting for FinishGone
 
     /// <summary>Where a finished message's info file goes (recycled by preprocessing); null: unlinked.</summary>
     public SpareFiles? Spares { get; set; }
@@ -40,20 +39,16 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
 
     /// <summary>Like <see cref="ChannelGone"/>, but the message waits for <see cref="FinishGathered"/> (<see cref="Gathering"/>),
     /// so the messages that finish close together share one directory fsync and one qmail-clean round trip.</summary>
-    public void ChannelGoneLater(long id)
-    {
-        _gathering.Add();
-        _gone.Add(id);
-    }
+    public void ChannelGoneLater(long id) => _gone.Add(id);
 
     /// <summary>When (<see cref="Environment.TickCount64"/>) the gathered messages are due; long.MaxValue when none waits.</summary>
-    public long GatheredDueMs => _gathering.DueMs;
+    public long GatheredDueMs => _gone.DueMs;
 
     /// <summary><see cref="FinishGone"/> once the gathered messages are due or many, or <paramref name="atOnce"/> (qmail-send
     /// is stopping).</summary>
     public void FinishGathered(long now, bool atOnce)
     {
-        if (_gathering.Due(atOnce)) FinishGone(now);
+        if (_gone.Due(atOnce)) FinishGone(now);
     }
 
     /// <summary>Messages whose messdone failed and is due again join the batch being gathered.</summary>
@@ -73,17 +68,16 @@ public sealed class MessageCompletion(QueuePaths paths, SendLog log, BounceMessa
     /// a single message: neither may outlive the message file it points to.</summary>
     public void FinishGone(long now)
     {
-        if (_gone.Count == 0) return;
-        var ready = new List<long>(_gone.Count);
+        if (_gone.Items.Count == 0) return;
+        var ready = new List<long>(_gone.Items.Count);
         var held = new List<long>();
-        foreach (long id in _gone.Distinct())
+        foreach (long id in _gone.Items.Distinct())
         {
             if (File.Exists(paths.Local(id)) || File.Exists(paths.Remote(id))) continue;
             if (Held?.Contains(id) == true) held.Add(id);
             else if (!File.Exists(paths.Todo(id))) ready.Add(id);
         }
         _gone.Clear();
-        _gathering.Clear();
         ready.AddRange(CleanHeldTodos(held, now));
         var unlinked = new List<long>(ready.Count);
         foreach (long id in ready)
